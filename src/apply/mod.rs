@@ -1,0 +1,1 @@
+//! kubectl's client-side apply policy: last-applied annotation, patcher, retries, prune.

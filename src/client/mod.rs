@@ -1,0 +1,1 @@
+//! kubeconfig, one `Client` over two transports (HTTP and in-process), discovery, REST mapping.

@@ -1,0 +1,74 @@
+//! One file per verb; one `Command` enum and one flat match.
+
+pub mod api_resources;
+pub mod apply;
+pub mod completion;
+pub mod create;
+pub mod delete;
+pub mod diff;
+pub mod get;
+pub mod patch;
+pub mod replace;
+pub mod serve;
+pub mod version;
+
+use crate::cli::{CliError, Ctx, exit::Exit};
+use clap::Subcommand;
+
+/// Every kctl command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply a configuration to a resource by file name or stdin
+    Apply(apply::ApplyArgs),
+    /// Create a resource from a file or from stdin
+    Create(create::CreateArgs),
+    /// Replace a resource by file name or stdin
+    Replace(replace::ReplaceArgs),
+    /// Diff the live version against a would-be applied version
+    Diff(diff::DiffArgs),
+    /// Display one or many resources
+    Get(get::GetArgs),
+    /// Delete resources by file names, stdin, resources and names, or by resources and label selector
+    Delete(delete::DeleteArgs),
+    /// Update fields of a resource
+    Patch(patch::PatchArgs),
+    /// Run the bundled Kubernetes-compatible apiserver
+    Serve(serve::ServeArgs),
+    /// Output shell completion code for the specified shell (bash, zsh, fish, powershell, or elvish)
+    Completion(completion::CompletionArgs),
+    /// Print the client and server version information
+    Version(version::VersionArgs),
+    /// Print the supported API resources on the server
+    #[command(name = "api-resources")]
+    ApiResources(api_resources::ApiResourcesArgs),
+}
+
+/// Runs one command.
+pub async fn run(command: Command, ctx: &Ctx) -> Result<Exit, CliError> {
+    match command {
+        Command::Apply(args) => apply::run(args, ctx).await,
+        Command::Create(args) => create::run(args, ctx).await,
+        Command::Replace(args) => replace::run(args, ctx).await,
+        Command::Diff(args) => diff::run(args, ctx).await,
+        Command::Get(args) => get::run(args, ctx).await,
+        Command::Delete(args) => delete::run(args, ctx).await,
+        Command::Patch(args) => patch::run(args, ctx).await,
+        Command::Serve(args) => serve::run(args, ctx).await,
+        Command::Completion(args) => completion::run(args, ctx),
+        Command::Version(args) => version::run(args, ctx).await,
+        Command::ApiResources(args) => api_resources::run(args, ctx).await,
+    }
+}
+
+/// The error a command returns while its behaviour is still being built.
+pub(crate) fn unavailable(verb: &str) -> CliError {
+    CliError::message(format!("`kctl {verb}` is not available in this build"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_cli() {
+        crate::cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,1 @@
+//! Live vs merged comparison and unified diff rendering.

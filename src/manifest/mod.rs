@@ -1,0 +1,1 @@
+//! Reading manifests: `-f` sources, multi-document YAML/JSON, `List` expansion, origins.

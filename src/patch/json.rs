@@ -1,0 +1,1 @@
+//! RFC 6902 JSON patch application.

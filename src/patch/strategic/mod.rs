@@ -1,0 +1,1 @@
+//! Strategic merge patch: create two-way and three-way patches, apply patches.

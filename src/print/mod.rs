@@ -1,0 +1,1 @@
+//! Output formats: yaml, json, name and tables.
