@@ -1,1 +1,3 @@
 //! The bundled Kubernetes-compatible apiserver.
+
+pub mod store;
