@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 /// Flags accepted by every command.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global Options")]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file to use for CLI requests.
     #[arg(long, global = true, value_name = "PATH")]

@@ -1,1 +1,4 @@
+//! The CLI integration tests: the real `kctl` binary, against the real bundled apiserver.
 
+mod completion;
+mod help;
