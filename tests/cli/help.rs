@@ -22,8 +22,7 @@ fn top_level_help() {
 #[test]
 fn every_command_has_help() {
     let root = kctl::cli::command();
-    let names: Vec<String> =
-        root.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    let names: Vec<String> = root.get_subcommands().map(|c| c.get_name().to_string()).collect();
     assert!(names.len() >= 11, "all kubectl verbs are present: {names:?}");
     for name in names {
         insta::assert_snapshot!(format!("help-{name}"), help(&[&name, "--help"]));
