@@ -1,1 +1,4 @@
-//! kubectl's client-side apply policy: last-applied annotation, patcher, retries, prune.
+//! kubectl's client-side apply policy: the last-applied annotation (`last_applied`), and the
+//! request bodies apply, create and replace send.
+
+pub mod last_applied;
