@@ -255,7 +255,10 @@ fn events_after(conn: &Connection, since: u64) -> Result<Vec<Event>, StoreError>
             Ok(Event {
                 kind: type_from_code(r.get(1)?),
                 key: Key { resource: r.get(2)?, namespace: r.get(3)?, name: r.get(4)? },
-                object: Stored { rv: to_u64(r.get(0)?), json: Bytes::from(r.get::<_, Vec<u8>>(5)?) },
+                object: Stored {
+                    rv: to_u64(r.get(0)?),
+                    json: Bytes::from(r.get::<_, Vec<u8>>(5)?),
+                },
             })
         })
         .map_err(backend)?;
@@ -350,11 +353,7 @@ impl SqliteStore {
         let dispatched = {
             let mut hub = lock(&shared.hub);
             hub.prune();
-            if hub.watchers.is_empty() {
-                None
-            } else {
-                Some(hub.dispatched)
-            }
+            if hub.watchers.is_empty() { None } else { Some(hub.dispatched) }
         };
         let mut batch_events = match dispatched {
             Some(d) if d + 1 < rv => events_after(&tx, d)?,
@@ -383,7 +382,10 @@ enum WriteOutcome {
 
 impl Shared {
     /// Runs `f` on an idle read connection (opening one when none is idle).
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let conn = lock(&self.readers).pop();
         let conn = match conn {
             Some(c) => c,
@@ -442,8 +444,14 @@ fn write_object(
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )
         .map_err(backend)?;
-    stmt.execute(params![key.resource, key.namespace, key.name, to_i64(stored.rv), &stored.json[..]])
-        .map_err(backend)?;
+    stmt.execute(params![
+        key.resource,
+        key.namespace,
+        key.name,
+        to_i64(stored.rv),
+        &stored.json[..]
+    ])
+    .map_err(backend)?;
     Ok(())
 }
 
@@ -514,7 +522,11 @@ impl Store for SqliteStore {
             }
             let stored = encode_with_rv(obj, rv);
             write_object(tx, key, &stored)?;
-            Ok(WriteOutcome::Changed(Event { kind: EventType::Added, key: key.clone(), object: stored }))
+            Ok(WriteOutcome::Changed(Event {
+                kind: EventType::Added,
+                key: key.clone(),
+                object: stored,
+            }))
         })
     }
 
@@ -549,7 +561,11 @@ impl Store for SqliteStore {
                 .map_err(backend)?;
             stmt.execute(params![key.resource, key.namespace, key.name]).map_err(backend)?;
             let last = encode_with_rv(current.value(), rv);
-            Ok(WriteOutcome::Changed(Event { kind: EventType::Deleted, key: key.clone(), object: last }))
+            Ok(WriteOutcome::Changed(Event {
+                kind: EventType::Deleted,
+                key: key.clone(),
+                object: last,
+            }))
         })
     }
 
