@@ -217,3 +217,51 @@ fn a_watch_sees_writes_of_another_process() {
     }
     assert_eq!(replayed, count + 6 - 30);
 }
+
+#[test]
+fn several_processes_open_a_fresh_directory_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("fresh");
+    let per = 40;
+    let children: Vec<Child> =
+        (0..4).map(|c| spawn_child("writer", &data, per, &format!("p{c}-"))).collect();
+    for mut child in children {
+        assert!(child.wait().expect("wait").success(), "a writer failed");
+    }
+    let store = SqliteStore::open(&data).expect("open");
+    store.check_integrity().expect("integrity");
+    let (items, rv) = store.list(&scope()).expect("list");
+    assert_eq!(items.len() as u64, 4 * per);
+    assert_eq!(rv, 4 * per);
+    let mut rvs: Vec<u64> = items.iter().map(|i| i.rv).collect();
+    rvs.sort_unstable();
+    assert_eq!(rvs, (1..=4 * per).collect::<Vec<_>>(), "every version used exactly once");
+}
+
+#[test]
+fn in_process_throughput() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(dir.path()).expect("open");
+    let n = 1000u64;
+    let keys: Vec<Key> =
+        (0..n).map(|i| Key::new("configmaps", "default", &format!("cm-{i:05}"))).collect();
+    let t = Instant::now();
+    for (i, k) in keys.iter().enumerate() {
+        store.create(k, cm(&k.name, i as u64)).expect("create");
+    }
+    let creates = n as f64 / t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for k in keys.iter().cycle().take(20_000) {
+        assert!(store.get(k).expect("get").is_some());
+    }
+    let gets = 20_000.0 / t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for _ in 0..20 {
+        assert_eq!(store.list(&scope()).expect("list").0.len() as u64, n);
+    }
+    let lists = 20.0 / t.elapsed().as_secs_f64();
+    report(&format!(
+        "in-process (debug build): {creates:.0} creates/s, {gets:.0} gets/s, \
+         {lists:.0} lists of {n}/s"
+    ));
+}

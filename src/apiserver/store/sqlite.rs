@@ -94,6 +94,11 @@ impl Hub {
                 if rv <= w.last {
                     return true;
                 }
+                if rv > w.last + 1 {
+                    // Versions in between were compacted away before this process saw
+                    // them: end the watch (its client re-lists) rather than skip changes.
+                    return false;
+                }
                 w.last = rv;
                 !w.scope.contains(&event.key) || w.tx.send(event.clone()).is_ok()
             });
@@ -341,7 +346,7 @@ impl SqliteStore {
         }
         let limit = shared.history;
         let batch = (limit / 16).clamp(1, 256);
-        if rv > limit && (rv - limit) % batch == 0 {
+        if rv > limit && (rv - limit).is_multiple_of(batch) {
             let compacted = rv - limit;
             let mut stmt =
                 tx.prepare_cached("DELETE FROM events WHERE rv <= ?1").map_err(backend)?;
