@@ -177,10 +177,11 @@ impl Kubeconfig {
         let raw: Option<RawFile> = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
         let raw = raw.unwrap_or_default();
         let fix = |p: &mut Option<PathBuf>| {
-            if let (Some(path), Some(base)) = (p.as_mut(), base_dir) {
-                if path.is_relative() && !path.as_os_str().is_empty() {
-                    *path = base.join(&*path);
-                }
+            if let (Some(path), Some(base)) = (p.as_mut(), base_dir)
+                && path.is_relative()
+                && !path.as_os_str().is_empty()
+            {
+                *path = base.join(&*path);
             }
         };
         let mut out = Kubeconfig::default();

@@ -6,6 +6,10 @@
 //! Every non-2xx answer becomes [`Error::Api`] carrying the server's `Status` (or one
 //! synthesized the way client-go does when the body is not a `Status`).
 
+// `Status` is the error value by design (one type for the server's body and the client's
+// error), so `Error` is as large as a `Status`.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
 pub mod config;
 pub mod discovery;
 pub mod kubeconfig;
@@ -194,14 +198,15 @@ impl Client {
         let mut cert_pem = cfg.client_cert_pem.clone();
         let mut key_pem = cfg.client_key_pem.clone();
         let mut token = cfg.token.clone();
-        if let Some(exec) = &cfg.exec {
-            if token.is_none() && cert_pem.is_none() {
-                let cred = run_exec_plugin(exec, cfg)?;
-                token = cred.token.or(token);
-                if let (Some(c), Some(k)) = (cred.client_certificate_data, cred.client_key_data) {
-                    cert_pem = Some(c.into_bytes());
-                    key_pem = Some(k.into_bytes());
-                }
+        if let Some(exec) = &cfg.exec
+            && token.is_none()
+            && cert_pem.is_none()
+        {
+            let cred = run_exec_plugin(exec, cfg)?;
+            token = cred.token.or(token);
+            if let (Some(c), Some(k)) = (cred.client_certificate_data, cred.client_key_data) {
+                cert_pem = Some(c.into_bytes());
+                key_pem = Some(k.into_bytes());
             }
         }
         if cfg.insecure {
@@ -361,16 +366,16 @@ impl Client {
             rb = rb.header(header::ACCEPT, "application/json");
         }
         let auth = &self.inner.auth;
-        if let Some(file) = &auth.token_file {
-            if auth.token.is_none() {
-                let t = std::fs::read_to_string(file).map_err(|e| {
-                    (
-                        method.clone(),
-                        Error::Config(format!("unable to read token file {}: {e}", file.display())),
-                    )
-                })?;
-                rb = rb.bearer_auth(t.trim());
-            }
+        if let Some(file) = &auth.token_file
+            && auth.token.is_none()
+        {
+            let t = std::fs::read_to_string(file).map_err(|e| {
+                (
+                    method.clone(),
+                    Error::Config(format!("unable to read token file {}: {e}", file.display())),
+                )
+            })?;
+            rb = rb.bearer_auth(t.trim());
         }
         if let Some(t) = &auth.token {
             rb = rb.bearer_auth(t);
@@ -501,14 +506,14 @@ async fn send_in_process(
 /// The `Status` for a non-2xx response: the body when it is a `Status`, otherwise one built
 /// as client-go builds it from the HTTP code.
 pub fn status_from_response(method: &Method, resp: &Response) -> Status {
-    if let Ok(s) = serde_json::from_slice::<Status>(&resp.body) {
-        if s.kind == "Status" {
-            let mut s = s;
-            if s.code == 0 {
-                s.code = resp.status.as_u16();
-            }
-            return s;
+    if let Ok(s) = serde_json::from_slice::<Status>(&resp.body)
+        && s.kind == "Status"
+    {
+        let mut s = s;
+        if s.code == 0 {
+            s.code = resp.status.as_u16();
         }
+        return s;
     }
     let code = resp.status.as_u16();
     let body = String::from_utf8_lossy(&resp.body).trim().to_string();
