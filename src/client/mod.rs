@@ -13,6 +13,7 @@
 pub mod config;
 pub mod discovery;
 pub mod kubeconfig;
+mod tls;
 
 pub use config::{Env, Overrides, RestConfig};
 pub use discovery::{ApiResource, Discovery, resource_path};
@@ -209,7 +210,21 @@ impl Client {
                 key_pem = Some(k.into_bytes());
             }
         }
-        if cfg.insecure {
+        if let Some(proxy) = cfg.proxy_url.as_deref().filter(|p| !p.is_empty()) {
+            let proxy = reqwest::Proxy::all(proxy)
+                .map_err(|e| Error::Config(format!("invalid proxy-url {proxy:?}: {e}")))?;
+            b = b.proxy(proxy);
+        }
+        let custom_tls = !cfg.insecure && cfg.tls_server_name.is_some() && cfg.ca_pem.is_some();
+        if let (true, Some(name), Some(ca)) = (custom_tls, &cfg.tls_server_name, &cfg.ca_pem) {
+            // Verifying against another name than the URL's host needs our own rustls setup.
+            let tls = tls::config_with_server_name(
+                ca,
+                name,
+                cert_pem.as_deref().zip(key_pem.as_deref()),
+            )?;
+            b = b.tls_backend_preconfigured(tls);
+        } else if cfg.insecure {
             b = b.tls_danger_accept_invalid_certs(true);
         } else if let Some(ca) = &cfg.ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(ca)
@@ -221,7 +236,7 @@ impl Client {
             }
             b = b.tls_certs_only(certs);
         }
-        if let (Some(c), Some(k)) = (&cert_pem, &key_pem) {
+        if let (false, Some(c), Some(k)) = (custom_tls, &cert_pem, &key_pem) {
             let mut pem = c.clone();
             if !pem.ends_with(b"\n") {
                 pem.push(b'\n');

@@ -324,3 +324,21 @@ async fn api_errors_carry_the_status() {
         Some("the server could not find the requested resource")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_server_name_is_used_for_verification() {
+    let pki = make_pki(&["carol"]);
+    let server = start(&pki, Mode::Aggregated).await;
+    let base = RestConfig {
+        server: server.url.clone(),
+        namespace: "default".into(),
+        ca_pem: Some(pki.ca_pem.clone().into_bytes()),
+        client_cert_pem: Some(pki.clients[0].1.clone().into_bytes()),
+        client_key_pem: Some(pki.clients[0].2.clone().into_bytes()),
+        ..RestConfig::default()
+    };
+    let good = RestConfig { tls_server_name: Some("localhost".into()), ..base.clone() };
+    assert_eq!(whoami(&good).await.expect("localhost is in the certificate")["cn"], "carol");
+    let bad = RestConfig { tls_server_name: Some("wrong.example".into()), ..base };
+    assert!(matches!(whoami(&bad).await, Err(Error::Transport(_))));
+}
