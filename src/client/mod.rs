@@ -734,6 +734,44 @@ mod tests {
         assert_eq!(s.code, 404);
     }
 
+    #[tokio::test]
+    async fn in_process_transport_calls_the_router() {
+        use axum::routing::get;
+        let router =
+            axum::Router::new()
+                .route(
+                    "/version",
+                    get(|| async { axum::Json(serde_json::json!({"gitVersion": "v1.32.4"})) }),
+                )
+                .route(
+                    "/api/v1/namespaces/{ns}/configmaps/{name}",
+                    get(
+                        |axum::extract::Path((_ns, name)): axum::extract::Path<(
+                            String,
+                            String,
+                        )>| async move {
+                            let s = Status::not_found("", "configmaps", &name);
+                            (StatusCode::NOT_FOUND, axum::Json(s))
+                        },
+                    ),
+                );
+        let client = Client::in_process(tower::util::BoxCloneService::new(router), "team".into());
+        assert_eq!(client.default_namespace(), "team");
+        assert_eq!(client.base_url(), None);
+        let v = client.get("/version").await.expect("version");
+        assert_eq!(v["gitVersion"], "v1.32.4");
+        let clones: Vec<Client> = (0..4).map(|_| client.clone()).collect();
+        let results = futures::future::join_all(
+            clones.iter().map(|c| c.get("/api/v1/namespaces/default/configmaps/x")),
+        )
+        .await;
+        for r in results {
+            let err = r.expect_err("404");
+            assert!(err.is_not_found());
+            assert_eq!(err.to_string(), "configmaps \"x\" not found");
+        }
+    }
+
     #[test]
     fn secret_bodies_are_redacted() {
         let b = br#"{"kind":"Secret","data":{"password":"c2VjcmV0"}}"#;
