@@ -96,12 +96,12 @@ pub struct ExecConfig {
     pub api_version: Option<String>,
     /// The program to run.
     pub command: String,
-    /// Its arguments.
+    /// Its arguments (`null` in many generated kubeconfigs).
     #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment variables.
+    pub args: Option<Vec<String>>,
+    /// Extra environment variables (`null` in many generated kubeconfigs).
     #[serde(default)]
-    pub env: Vec<ExecEnvVar>,
+    pub env: Option<Vec<ExecEnvVar>>,
     /// Whether the plugin receives cluster information in `KUBERNETES_EXEC_INFO`.
     #[serde(default)]
     pub provide_cluster_info: bool,

@@ -690,11 +690,11 @@ fn run_exec_plugin(exec: &kubeconfig::ExecConfig, cfg: &RestConfig) -> Result<Ex
     let info =
         serde_json::json!({"kind": "ExecCredential", "apiVersion": api_version, "spec": spec});
     let mut cmd = std::process::Command::new(&exec.command);
-    cmd.args(&exec.args)
+    cmd.args(exec.args.iter().flatten())
         .env("KUBERNETES_EXEC_INFO", info.to_string())
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit());
-    for e in &exec.env {
+    for e in exec.env.iter().flatten() {
         cmd.env(&e.name, &e.value);
     }
     let out = cmd.output().map_err(|e| {

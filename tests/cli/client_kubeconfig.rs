@@ -342,3 +342,38 @@ async fn tls_server_name_is_used_for_verification() {
     let bad = RestConfig { tls_server_name: Some("wrong.example".into()), ..base };
     assert!(matches!(whoami(&bad).await, Err(Error::Transport(_))));
 }
+
+#[test]
+fn a_full_kubeconfig_parses_and_relative_paths_follow_the_file() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join("kubeconfig")
+        .join("full.yaml");
+    let kc = Kubeconfig::read(&path).expect("parse");
+    let dir = path.parent().expect("dir");
+    let dev = &kc.clusters["kind-dev"];
+    assert_eq!(dev.certificate_authority.as_deref(), Some(dir.join("pki/ca.crt").as_path()));
+    assert_eq!(dev.tls_server_name.as_deref(), Some("kubernetes"));
+    assert_eq!(dev.proxy_url.as_deref(), Some("http://proxy.example:3128"));
+    let admin = &kc.users["dev-admin"];
+    assert_eq!(admin.client_certificate.as_deref(), Some(dir.join("pki/admin.crt").as_path()));
+    assert_eq!(admin.client_key.as_deref(), Some(std::path::Path::new("/etc/kctl/admin.key")));
+    assert_eq!(admin.impersonate_groups.as_deref(), Some(&["devs".to_string()][..]));
+    let exec = kc.users["sso"].exec.as_ref().expect("exec");
+    assert_eq!((exec.command.as_str(), exec.provide_cluster_info), ("sso-login", true));
+    assert_eq!(kc.contexts["kind-dev"].namespace.as_deref(), Some("apps"));
+
+    // The prod context: a server without scheme is https, insecure needs no CA.
+    let ov = Overrides {
+        kubeconfig: Some(path.clone()),
+        context: Some("prod".into()),
+        ..Overrides::default()
+    };
+    let kc_prod = RestConfig::from_kubeconfig(&kc, &ov).expect("ok").expect("cfg");
+    assert_eq!(kc_prod.server, "https://prod.example:443");
+    assert!(kc_prod.insecure && kc_prod.exec.is_some());
+    assert_eq!(kc_prod.namespace, "default");
+    // The dev context needs its certificate files, which do not exist.
+    let err = RestConfig::from_kubeconfig(&kc, &Overrides::default()).expect_err("missing files");
+    assert!(err.to_string().starts_with("unable to read certificate-authority "), "{err}");
+}
