@@ -1,4 +1,5 @@
 //! The CLI integration tests: the real `kctl` binary, against the real bundled apiserver.
 
+mod bad_manifests;
 mod completion;
 mod help;
