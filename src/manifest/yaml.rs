@@ -202,13 +202,11 @@ impl Builder {
                 self.anchors.clear();
                 self.root = None;
             }
-            Event::DocumentEnd => {
-                if self.in_doc {
-                    let root = self.root.take().filter(|n| !n.is_null());
-                    self.docs.push(Document { index: self.doc_index, root });
-                    self.doc_index += 1;
-                    self.in_doc = false;
-                }
+            Event::DocumentEnd if self.in_doc => {
+                let root = self.root.take().filter(|n| !n.is_null());
+                self.docs.push(Document { index: self.doc_index, root });
+                self.doc_index += 1;
+                self.in_doc = false;
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let (value, yaml11) = resolve(&text, style, tag.as_deref(), line, col)?;
@@ -377,28 +375,28 @@ fn resolve(
     line: usize,
     col: usize,
 ) -> Result<(Value, Option<Yaml11>), YamlError> {
-    if let Some(tag) = tag {
-        if tag.is_yaml_core_schema() {
-            let want = tag.suffix();
-            return match want {
-                "str" | "binary" | "timestamp" => Ok((Value::String(text.to_string()), None)),
-                "null" | "bool" | "int" | "float" => {
-                    let (v, _) = resolve_plain(text).map_err(|m| err(line, col, m))?;
-                    let ok = match (want, &v) {
-                        ("null", Value::Null) | ("bool", Value::Bool(_)) => true,
-                        ("int", Value::Number(n)) => n.is_i64() || n.is_u64(),
-                        ("float", Value::Number(_)) => true,
-                        _ => false,
-                    };
-                    if ok {
-                        Ok((v, None))
-                    } else {
-                        Err(err(line, col, format!("cannot read {text:?} as !!{want}")))
-                    }
+    if let Some(tag) = tag
+        && tag.is_yaml_core_schema()
+    {
+        let want = tag.suffix();
+        return match want {
+            "str" | "binary" | "timestamp" => Ok((Value::String(text.to_string()), None)),
+            "null" | "bool" | "int" | "float" => {
+                let (v, _) = resolve_plain(text).map_err(|m| err(line, col, m))?;
+                let ok = match (want, &v) {
+                    ("null", Value::Null) | ("bool", Value::Bool(_)) => true,
+                    ("int", Value::Number(n)) => n.is_i64() || n.is_u64(),
+                    ("float", Value::Number(_)) => true,
+                    _ => false,
+                };
+                if ok {
+                    Ok((v, None))
+                } else {
+                    Err(err(line, col, format!("cannot read {text:?} as !!{want}")))
                 }
-                _ => Ok((Value::String(text.to_string()), None)),
-            };
-        }
+            }
+            _ => Ok((Value::String(text.to_string()), None)),
+        };
     }
     if style != ScalarStyle::Plain {
         return Ok((Value::String(text.to_string()), None));
@@ -433,15 +431,14 @@ pub(crate) fn resolve_plain(s: &str) -> Result<(Value, Option<Yaml11>), String> 
         let yaml11 = differs.then(|| y11(s, &format!("the number {n}"), false));
         return Ok((Value::Number(n), yaml11));
     }
-    if is_float(s) {
-        if let Ok(f) = s.replace('_', "").parse::<f64>() {
-            if f.is_finite() {
-                let differs = s.contains('_');
-                let value = float_value(f);
-                let yaml11 = differs.then(|| y11(s, &format!("the number {value}"), false));
-                return Ok((value, yaml11));
-            }
-        }
+    if is_float(s)
+        && let Ok(f) = s.replace('_', "").parse::<f64>()
+        && f.is_finite()
+    {
+        let differs = s.contains('_');
+        let value = float_value(f);
+        let yaml11 = differs.then(|| y11(s, &format!("the number {value}"), false));
+        return Ok((value, yaml11));
     }
     Ok((Value::String(s.to_string()), None))
 }
