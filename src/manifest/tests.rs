@@ -78,10 +78,10 @@ fn yaml11_values_and_warnings() {
     assert_eq!(
         lines,
         vec![
-            "x.yaml:6: the unquoted value yes is read as the boolean true (YAML 1.1); YAML 1.2 would read a string",
-            "x.yaml:7: the unquoted value off is read as the boolean false (YAML 1.1); YAML 1.2 would read a string",
-            "x.yaml:8: the unquoted value 0644 is read as the number 420 (YAML 1.1); YAML 1.2 would read it differently",
-            "x.yaml:10: the unquoted value 1_000 is read as the number 1000 (YAML 1.1); YAML 1.2 would read it differently",
+            "x.yaml:6: the unquoted value yes is read as the boolean true (YAML 1.1, as kubectl reads it); YAML 1.2 reads the string \"yes\"",
+            "x.yaml:7: the unquoted value off is read as the boolean false (YAML 1.1, as kubectl reads it); YAML 1.2 reads the string \"off\"",
+            "x.yaml:8: the unquoted value 0644 is read as the number 420 (YAML 1.1, as kubectl reads it); YAML 1.2 reads the number 644",
+            "x.yaml:10: the unquoted value 1_000 is read as the number 1000 (YAML 1.1, as kubectl reads it); YAML 1.2 reads the string \"1_000\"",
         ]
     );
 }
