@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::errors;
-use super::order::{normalize_element_order, partition, validate_merge_keys, validate_set_order};
+use super::order::{ids, normalize_element_order, partition, validate_set_order};
 use super::path::Path;
-use super::values::{Kind, VKey, dedup_scalars, element_kind, object1};
+use super::values::{Kind, VKey, dedup_scalars, element_kind};
 use super::{DELETE_PRIMITIVE_PREFIX, DIRECTIVE, PatchError, RETAIN_KEYS, SET_ORDER_PREFIX};
 use crate::patch::schema::{LookupPatchMeta, Strategy};
 
@@ -268,7 +268,7 @@ fn ordered_merge(
         (false, false) => return Ok(()),
         _ => element_kind(&[old_slice, new_slice]).map_err(|e| errors::kinds(path, e))?,
     };
-    let server_order = order_ids(old_slice, merge_key, kind, path)?;
+    let server_order = ids(old_slice, merge_key, kind, path)?;
     let merged = match (old, new) {
         (Some(o), None) => o,
         (None, Some(n)) => match remove_directives(Value::Array(n)) {
@@ -280,11 +280,12 @@ fn ordered_merge(
         }
         (_, n) => n.unwrap_or_default(),
     };
-    let (in_patch, server_only) = partition(merged, order, merge_key, path)?;
+    let order = ids(order, merge_key, kind, path)?;
+    let (in_patch, server_only) = partition(merged, &order, merge_key, path)?;
     let both = normalize_element_order(
         in_patch,
         server_only,
-        order,
+        &order,
         &server_order,
         merge_key,
         kind,
@@ -304,21 +305,6 @@ fn take_list(obj: &mut Object, field: &str, path: &Path<'_>) -> Result<Option<Ve
         },
         Some(other) => Err(errors::not_a_list(path, other)),
     }
-}
-
-/// What ordering needs of a list: for maps, `{merge_key: value}` per item (every item must
-/// carry the merge key); for primitives, the items.
-fn order_ids(list: &[Value], merge_key: &str, kind: Kind, path: &Path<'_>) -> Result<Vec<Value>> {
-    if kind != Kind::Map {
-        return Ok(list.to_vec());
-    }
-    validate_merge_keys(list, merge_key, path)?;
-    Ok(list
-        .iter()
-        .map(|item| {
-            Value::Object(object1(merge_key, item.get(merge_key).cloned().unwrap_or_default()))
-        })
-        .collect())
 }
 
 /// The merge of one merging list.
@@ -355,8 +341,8 @@ impl ListMerge<'_> {
                 return Err(errors::shape(self.path, message));
             }
             let (original, patch) = self.special_elements(original, patch)?;
-            let server_order = order_ids(&original, self.merge_key, kind, self.path)?;
-            let patch_order = order_ids(&patch, self.merge_key, kind, self.path)?;
+            let server_order = ids(&original, self.merge_key, kind, self.path)?;
+            let patch_order = ids(&patch, self.merge_key, kind, self.path)?;
             (server_order, patch_order, self.merge_maps(original, patch)?)
         };
         let (in_patch, server_only) = partition(merged, &patch_order, self.merge_key, self.path)?;
