@@ -157,10 +157,10 @@ pub(crate) fn validate_set_order(
             merge_key.is_empty() || v.get(DIRECTIVE).and_then(Value::as_str) != Some("delete")
         })
         .collect();
-    if !merge_key.is_empty() {
-        if let Some((i, bad)) = patch.iter().enumerate().find(|(_, v)| !v.is_object()) {
-            return Err(errors::not_a_map(&Path::Index(path, i), bad));
-        }
+    if !merge_key.is_empty()
+        && let Some((i, bad)) = patch.iter().enumerate().find(|(_, v)| !v.is_object())
+    {
+        return Err(errors::not_a_map(&Path::Index(path, i), bad));
     }
     let (mut p, mut s) = (0, 0);
     while p < items.len() && s < order.len() {
