@@ -99,6 +99,19 @@ async fn dispatch_inner(server: ApiServer, req: Request) -> Result<Response, Api
         return discovery::resource_list(&server, group, version);
     }
     let target = parse_target(&server, group, version, &rest)?;
+    if matches!(parts.method, Method::POST | Method::PUT) {
+        let ct = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/json");
+        let base = ct.split(';').next().unwrap_or_default().trim();
+        if !matches!(base, "application/json" | "" | "*/*") {
+            return Err(ApiError(crate::object::Status::unsupported_media_type(format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json (got {base})"
+            ))));
+        }
+    }
     let query = Query::parse(parts.uri.query())?;
     let body = axum::body::to_bytes(body, MAX_BODY)
         .await

@@ -441,3 +441,111 @@ fn serve_starts_fast_and_stops_on_sigterm() {
     // Process spawn included; the server itself is ready in milliseconds.
     assert!(started < std::time::Duration::from_secs(2), "{started:?}");
 }
+
+#[test]
+fn durable_state_survives_a_killed_server() {
+    let data = tempfile::tempdir().unwrap();
+    let spawn = || {
+        let dir = tempfile::tempdir().unwrap();
+        let kc = dir.path().join("kubeconfig");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kctl"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data.path())
+            .arg("--write-kubeconfig")
+            .arg(&kc)
+            .env_clear()
+            .env("KCTL_TEST_EXIT_ON_STDIN_EOF", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stderr.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        assert!(line.starts_with("Serving on http://127.0.0.1:"), "{line}");
+        (child, dir, kc)
+    };
+    let kubectl = |kc: &std::path::Path, home: &std::path::Path, args: &[&str]| {
+        std::process::Command::new(crate::common::kubectl_path())
+            .args(args)
+            .env_clear()
+            .env("HOME", home)
+            .env("KUBECONFIG", kc)
+            .output()
+            .unwrap()
+    };
+    let (mut child, dir, kc) = spawn();
+    std::fs::write(
+        dir.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: durable\ndata:\n  k: v\n",
+    )
+    .unwrap();
+    let out =
+        kubectl(&kc, dir.path(), &["apply", "-f", &dir.path().join("cm.yaml").to_string_lossy()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    child.kill().unwrap(); // SIGKILL: no chance to flush anything
+    child.wait().unwrap();
+    let (mut child, dir, kc) = spawn();
+    let out =
+        kubectl(&kc, dir.path(), &["get", "configmap", "durable", "-o", "jsonpath={.data.k}"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "v",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn serves_https_with_the_given_certificate() {
+    let ck =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, kc) =
+        (dir.path().join("tls.crt"), dir.path().join("tls.key"), dir.path().join("kubeconfig"));
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kctl"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .arg("--write-kubeconfig")
+        .arg(&kc)
+        .env_clear()
+        .env("KCTL_TEST_EXIT_ON_STDIN_EOF", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stderr.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert!(line.starts_with("Serving on https://127.0.0.1:"), "{line}");
+    let out = std::process::Command::new(crate::common::kubectl_path())
+        .args(["get", "ns", "default", "-o", "name"])
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("KUBECONFIG", &kc)
+        .output()
+        .unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "namespace/default\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
