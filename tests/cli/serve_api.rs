@@ -549,3 +549,22 @@ fn serves_https_with_the_given_certificate() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn the_in_process_transport_calls_the_same_router() {
+    let server = kctl::apiserver::ApiServer::in_memory();
+    let client = kctl::client::Client::in_process(server.service(), "default".into());
+    let created = client
+        .post(CMS, "application/json", cm("inproc").to_string())
+        .await
+        .expect("create through the in-process transport");
+    assert_eq!(created["metadata"]["name"], "inproc");
+    let got = client.get(&format!("{CMS}/inproc")).await.unwrap();
+    assert_eq!(got["metadata"]["uid"], created["metadata"]["uid"]);
+    let err = client.get(&format!("{CMS}/missing")).await.unwrap_err();
+    assert!(err.is_not_found());
+    // The same store is visible over HTTP.
+    let env = TestEnv::in_process_with(server);
+    let (code, _) = Api::new(&env).get(&format!("{CMS}/inproc")).await;
+    assert_eq!(code, 200);
+}
