@@ -137,7 +137,7 @@ async fn route(
     let is_collection = target.name.is_none();
     match (method.clone(), is_collection) {
         (Method::GET, _) if query.watch && sub.is_none() => {
-            handlers::watch::watch(server, &target, &query)
+            handlers::watch::watch(server, &target, &query, headers)
         }
         (Method::GET, true) => handlers::list::list(server, &target, &query, headers),
         (Method::GET, false) => handlers::get::get(server, &target, &query, headers),
