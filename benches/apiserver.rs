@@ -3,6 +3,8 @@
 //! spawning `kctl serve` to its first served request, and resident memory per 10,000 stored
 //! ConfigMaps. Run with `cargo bench --bench apiserver`; `BENCH_SECS` sets each phase's length.
 
+#![allow(clippy::print_stdout)]
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;

@@ -48,7 +48,7 @@ pub fn stamp_new(server: &ApiServer, res: &Resource, obj: &mut Value) {
 }
 
 fn invalid(res: &Resource, name: &str, field: &str, reason: &str, message: String) -> ApiError {
-    ApiError(Status::invalid(
+    ApiError::from(Status::invalid(
         &res.group,
         &res.kind,
         name,

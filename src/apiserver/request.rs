@@ -162,7 +162,7 @@ pub fn parse_rv(rv: &str, res: &Resource, name: &str) -> Result<Option<u64>, Api
         return Ok(None);
     }
     rv.parse::<u64>().map(Some).map_err(|_| {
-        ApiError(crate::object::Status::invalid(
+        ApiError::from(crate::object::Status::invalid(
             &res.group,
             &res.kind,
             name,

@@ -107,7 +107,7 @@ async fn dispatch_inner(server: ApiServer, req: Request) -> Result<Response, Api
             .unwrap_or("application/json");
         let base = ct.split(';').next().unwrap_or_default().trim();
         if !matches!(base, "application/json" | "" | "*/*") {
-            return Err(ApiError(crate::object::Status::unsupported_media_type(format!(
+            return Err(ApiError::from(crate::object::Status::unsupported_media_type(format!(
                 "the body of the request was in an unknown format - accepted media types include: application/json (got {base})"
             ))));
         }
@@ -148,8 +148,8 @@ async fn route(
         (Method::DELETE, true) => {
             handlers::delete::delete_collection(server, &target, &query, body)
         }
-        _ => Err(ApiError(crate::object::Status::method_not_allowed(format!(
-            "the server does not allow this method on the requested resource"
-        )))),
+        _ => Err(ApiError::from(crate::object::Status::method_not_allowed(
+            "the server does not allow this method on the requested resource",
+        ))),
     }
 }

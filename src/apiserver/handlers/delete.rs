@@ -72,7 +72,7 @@ pub enum Deleted {
 }
 
 fn precondition_failed(res: &Resource, name: &str, what: &str, want: &str, have: &str) -> ApiError {
-    ApiError(Status::conflict(
+    ApiError::from(Status::conflict(
         &res.group,
         &res.plural,
         name,
@@ -98,21 +98,21 @@ pub fn delete_object(
             .ok_or_else(|| ApiError::not_found(res, name))?;
         let obj = crate::apiserver::decode(&stored.json)?;
         let uid = obj["metadata"]["uid"].as_str().unwrap_or_default();
-        if let Some(want) = &opts.uid {
-            if want != uid {
-                return Err(precondition_failed(res, name, "UID", want, uid));
-            }
+        if let Some(want) = &opts.uid
+            && want != uid
+        {
+            return Err(precondition_failed(res, name, "UID", want, uid));
         }
-        if let Some(want) = &opts.resource_version {
-            if *want != stored.rv.to_string() {
-                return Err(precondition_failed(
-                    res,
-                    name,
-                    "ResourceVersion",
-                    want,
-                    &stored.rv.to_string(),
-                ));
-            }
+        if let Some(want) = &opts.resource_version
+            && *want != stored.rv.to_string()
+        {
+            return Err(precondition_failed(
+                res,
+                name,
+                "ResourceVersion",
+                want,
+                &stored.rv.to_string(),
+            ));
         }
         if !objects::finalizers(&obj).is_empty() {
             if obj["metadata"].get("deletionTimestamp").is_some_and(|v| !v.is_null()) {
@@ -188,7 +188,7 @@ fn success(res: &Resource, obj: &Value) -> Response {
 /// Serves `DELETE <object>`.
 pub fn delete(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<Response> {
     if t.sub.is_some() {
-        return Err(ApiError(Status::method_not_allowed(
+        return Err(ApiError::from(Status::method_not_allowed(
             "the server does not allow this method on the requested resource",
         )));
     }

@@ -23,7 +23,7 @@ fn unsupported(res: &Resource) -> ApiError {
     } else {
         "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
     };
-    ApiError(Status::unsupported_media_type(format!(
+    ApiError::from(Status::unsupported_media_type(format!(
         "the body of the request was in an unknown format - accepted media types include: {types}"
     )))
 }
@@ -48,7 +48,7 @@ pub fn apply_patch(res: &Resource, kind: PatchType, doc: &Value, patch: &[u8]) -
                 .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
             let mut out = doc.clone();
             json_patch::patch(&mut out, &ops).map_err(|e| {
-                ApiError(Status::failure(
+                ApiError::from(Status::failure(
                     422,
                     "Invalid",
                     format!("the server rejected our request due to an error in our request: {e}"),
@@ -57,7 +57,7 @@ pub fn apply_patch(res: &Resource, kind: PatchType, doc: &Value, patch: &[u8]) -
             Ok(out)
         }
         PatchType::Strategic => strategic(res, doc, &patch),
-        PatchType::Apply => Err(ApiError(Status::unsupported_media_type(
+        PatchType::Apply => Err(ApiError::from(Status::unsupported_media_type(
             "server-side apply (application/apply-patch+yaml) is not supported by this server yet; use client-side apply",
         ))),
     }
