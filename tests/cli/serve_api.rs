@@ -568,3 +568,31 @@ async fn the_in_process_transport_calls_the_same_router() {
     let (code, _) = Api::new(&env).get(&format!("{CMS}/inproc")).await;
     assert_eq!(code, 200);
 }
+
+#[tokio::test]
+async fn deletecollection_and_initial_events() {
+    let env = TestEnv::in_process();
+    let api = Api::new(&env);
+    for n in ["a", "b"] {
+        api.post(CMS, cm(n)).await;
+    }
+    let mut other = cm("c");
+    other["metadata"]["labels"] = json!({"app": "other"});
+    api.post(CMS, other).await;
+    // sendInitialEvents: the current state, then a bookmark marking its end.
+    let resp = api
+        .http
+        .get(format!("{}{CMS}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&labelSelector=app%3Ddemo", api.base))
+        .send()
+        .await
+        .unwrap();
+    let events = read_events(resp, 3).await;
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["ADDED", "ADDED", "BOOKMARK"]);
+    assert_eq!(events[2]["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"], "true");
+    let (code, deleted) = api.delete(&format!("{CMS}?labelSelector=app%3Ddemo"), None).await;
+    assert_eq!(code, 200);
+    assert_eq!(deleted["items"].as_array().unwrap().len(), 2);
+    let (_, left) = api.get(CMS).await;
+    assert_eq!(left["items"][0]["metadata"]["name"], "c");
+}
