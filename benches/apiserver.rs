@@ -148,25 +148,31 @@ fn main() {
         std::future::pending(),
     ));
 
-    // Memory: 10,000 ConfigMaps straight into the store (same path as POST, minus HTTP).
-    let before = rss_bytes();
-    let mut json_bytes = 0usize;
-    for i in 0..10_000 {
-        let name = format!("cm-{i:05}");
-        let v: serde_json::Value = serde_json::from_str(&cm_json(&name, "default")).unwrap();
-        let stored = store
-            .create(&kctl::apiserver::store::Key::new("configmaps", "default", &name), v)
-            .unwrap();
-        json_bytes += stored.json.len();
+    // Memory: 10,000 ConfigMaps straight into the store (same path as POST, minus HTTP), once
+    // with small objects and once with ~1 KiB ones (a typical embedded config file).
+    let padding = "# tuning\nworkers: 4\n".repeat(40);
+    for (ns, extra) in [("default", ""), ("big", padding.as_str())] {
+        let before = rss_bytes();
+        let mut json_bytes = 0usize;
+        for i in 0..10_000 {
+            let name = format!("cm-{i:05}");
+            let mut v: serde_json::Value = serde_json::from_str(&cm_json(&name, ns)).unwrap();
+            if !extra.is_empty() {
+                v["data"]["extra.yaml"] = serde_json::Value::String(extra.to_string());
+            }
+            let key = kctl::apiserver::store::Key::new("configmaps", ns, &name);
+            json_bytes += store.create(&key, v).unwrap().json.len();
+        }
+        let grown = rss_bytes().saturating_sub(before);
+        println!(
+            "memory for 10,000 ConfigMaps of {} bytes: {:.1} MiB RSS growth for {:.1} MiB of JSON ({:.2}x, {} bytes/object)",
+            json_bytes / 10_000,
+            grown as f64 / 1048576.0,
+            json_bytes as f64 / 1048576.0,
+            grown as f64 / json_bytes as f64,
+            grown / 10_000
+        );
     }
-    let after = rss_bytes();
-    println!(
-        "memory for 10,000 ConfigMaps: {:.1} MiB RSS growth for {:.1} MiB of JSON ({:.2}x, {} bytes/object)",
-        (after.saturating_sub(before)) as f64 / 1048576.0,
-        json_bytes as f64 / 1048576.0,
-        after.saturating_sub(before) as f64 / json_bytes as f64,
-        after.saturating_sub(before) / 10_000
-    );
 
     // A small namespace for LIST and PATCH targets.
     let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
