@@ -302,6 +302,22 @@ async fn namespace_deletion_removes_contents() {
     let (code, _) = api.delete("/api/v1/namespaces/team-a", None).await;
     assert_eq!(code, 200);
     assert_eq!(api.get("/api/v1/namespaces/team-a").await.0, 404);
+    // Contents held by a finalizer keep the namespace Terminating until they go.
+    api.post("/api/v1/namespaces", json!({"metadata": {"name": "team-b"}})).await;
+    let mut held = cm("held");
+    held["metadata"]["finalizers"] = json!(["example.com/hold"]);
+    api.post("/api/v1/namespaces/team-b/configmaps", held).await;
+    let (code, ns) = api.delete("/api/v1/namespaces/team-b", None).await;
+    assert_eq!((code, ns["status"]["phase"].as_str()), (200, Some("Terminating")));
+    let (code, v) = api.post("/api/v1/namespaces/team-b/configmaps", cm("late")).await;
+    assert_eq!((code, v["reason"].as_str()), (403, Some("Forbidden")));
+    api.patch(
+        "/api/v1/namespaces/team-b/configmaps/held",
+        "application/merge-patch+json",
+        json!({"metadata": {"finalizers": null}}),
+    )
+    .await;
+    assert_eq!(api.get("/api/v1/namespaces/team-b").await.0, 404);
     let (_, all) = api.get("/api/v1/configmaps").await;
     let names: Vec<&str> = all["items"]
         .as_array()

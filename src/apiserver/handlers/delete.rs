@@ -173,6 +173,39 @@ fn empty_namespace(server: &ApiServer, ns: &str, opts: &DeleteOptions) -> Result
     Ok(empty)
 }
 
+/// Removes namespace `ns` if it is Terminating and its last held object just went away (the
+/// namespace controller's final step).
+pub fn finish_namespace(server: &ApiServer, ns: &str) -> Result<()> {
+    let nsres = crate::apiserver::namespace_resource();
+    let key = Key::new("namespaces", "", ns);
+    let Some(stored) = server.store().get(&key).map_err(|e| ApiError::from_store(e, &nsres, ns))?
+    else {
+        return Ok(());
+    };
+    let obj = crate::apiserver::decode(&stored.json)?;
+    if obj["metadata"].get("deletionTimestamp").is_none_or(Value::is_null)
+        || !objects::finalizers(&obj).is_empty()
+    {
+        return Ok(());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for res in server.resources().iter().filter(|r| r.namespaced) {
+        if !seen.insert(res.group_resource()) {
+            continue;
+        }
+        let scope = Scope { resource: res.group_resource(), namespace: Some(ns.to_string()) };
+        let (items, _) =
+            server.store().list(&scope).map_err(|e| ApiError::from_store(e, res, ""))?;
+        if !items.is_empty() {
+            return Ok(());
+        }
+    }
+    match server.store().delete(&key, Some(stored.rv)) {
+        Ok(_) | Err(StoreError::NotFound) | Err(StoreError::Conflict) => Ok(()),
+        Err(e) => Err(ApiError::from_store(e, &nsres, ns)),
+    }
+}
+
 fn success(res: &Resource, obj: &Value) -> Response {
     let details = StatusDetails {
         name: obj["metadata"]["name"].as_str().unwrap_or_default().into(),
