@@ -612,3 +612,50 @@ async fn deletecollection_and_initial_events() {
     let (_, left) = api.get(CMS).await;
     assert_eq!(left["items"][0]["metadata"]["name"], "c");
 }
+
+#[tokio::test]
+async fn hostile_requests_get_status_errors_not_panics() {
+    let env = TestEnv::in_process();
+    let api = Api::new(&env);
+    api.post(CMS, cm("x")).await;
+    let cases: Vec<(&str, String, Option<(&str, String)>)> = vec![
+        (
+            "PATCH",
+            format!("{CMS}/x"),
+            Some((
+                "application/json-patch+json",
+                r#"[{"op":"replace","path":"","value":5}]"#.into(),
+            )),
+        ),
+        ("PATCH", format!("{CMS}/x"), Some(("application/merge-patch+json", "[1]".into()))),
+        (
+            "PATCH",
+            format!("{CMS}/x"),
+            Some(("application/merge-patch+json", r#"{"kind":"Secret"}"#.into())),
+        ),
+        ("PATCH", format!("{CMS}/x"), Some(("text/plain", "{}".into()))),
+        ("PUT", format!("{CMS}/x"), Some(("application/json", "7".into()))),
+        ("PUT", format!("{CMS}/x"), Some(("application/json", r#"{"metadata":"nope"}"#.into()))),
+        ("POST", CMS.to_string(), Some(("application/json", "{not json".into()))),
+        (
+            "POST",
+            CMS.to_string(),
+            Some(("application/json", r#"{"metadata":{"name":"Bad_Name"}}"#.into())),
+        ),
+        ("GET", format!("{CMS}?labelSelector=a%20in%20b"), None),
+        ("GET", format!("{CMS}?limit=x"), None),
+        ("GET", format!("{CMS}?continue=garbage&limit=1"), None),
+        ("GET", format!("{CMS}?watch=true&resourceVersion=abc"), None),
+        ("DELETE", format!("{CMS}/x"), Some(("application/json", r#"{"dryRun":["Some"]}"#.into()))),
+        ("GET", "/api/v1/namespaces/default/configmaps/x/unknown".into(), None),
+        ("GET", "/apis/nope/v1/things".into(), None),
+        ("POST", "/api/v1/configmaps".into(), Some(("application/json", "{}".into()))),
+    ];
+    for (method, path, body) in cases {
+        let (code, v) = api.call(method, &path, body.as_ref().map(|(c, b)| (*c, b.clone()))).await;
+        assert!((400..500).contains(&code), "{method} {path}: {code} {v}");
+        assert_eq!(v["kind"], "Status", "{method} {path}: {v}");
+    }
+    let (code, _) = api.get(&format!("{CMS}/x")).await;
+    assert_eq!(code, 200, "the object survived");
+}

@@ -123,7 +123,7 @@ pub fn delete_object(
             meta.insert("deletionTimestamp".into(), json!(timestamp(server.clock().now())));
             meta.insert("deletionGracePeriodSeconds".into(), json!(0));
             if res.group.is_empty() && res.plural == "namespaces" {
-                marked["status"]["phase"] = json!("Terminating");
+                objects::set_path(&mut marked, &["status", "phase"], json!("Terminating"));
             }
             if opts.dry_run {
                 return Ok(Deleted::Terminating(marked));
@@ -241,7 +241,7 @@ pub fn delete(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
             let meta = crate::object::meta::metadata_mut(&mut obj);
             meta.entry("deletionTimestamp")
                 .or_insert_with(|| json!(timestamp(server.clock().now())));
-            obj["status"]["phase"] = json!("Terminating");
+            objects::set_path(&mut obj, &["status", "phase"], json!("Terminating"));
             if !opts.dry_run {
                 let s = server
                     .store()

@@ -85,7 +85,12 @@ pub fn patch(
         let (stored, old) = current(server, t)?;
         let doc =
             if t.sub.as_deref() == Some("scale") { super::scale::view(&old) } else { old.clone() };
-        let patched = apply_patch(&t.res, kind, &doc, &body)?;
+        let mut patched = apply_patch(&t.res, kind, &doc, &body)?;
+        if t.sub.as_deref() != Some("scale") {
+            crate::apiserver::objects::check_type(&t.res, &mut patched)?;
+        } else if !patched.is_object() {
+            return Err(ApiError::bad_request("the patched Scale is not a JSON object"));
+        }
         let rv = patched["metadata"]["resourceVersion"].as_str().unwrap_or_default();
         if parse_rv(rv, &t.res, t.name())?.is_some_and(|rv| rv != stored.rv) {
             return Err(ApiError::conflict(&t.res, t.name()));
