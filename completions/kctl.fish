@@ -208,6 +208,9 @@ complete -c kctl -n "__fish_kctl_using_subcommand get" -l show-labels -d 'When p
 complete -c kctl -n "__fish_kctl_using_subcommand get" -l no-headers -d 'When using the default or custom-column output format, don\'t print headers (default print headers)'
 complete -c kctl -n "__fish_kctl_using_subcommand get" -s w -l watch -d 'After listing/getting the requested object, watch for changes'
 complete -c kctl -n "__fish_kctl_using_subcommand get" -l ignore-not-found -d 'If true, suppress NotFound error for specific objects that do not exist'
+complete -c kctl -n "__fish_kctl_using_subcommand get" -l show-managed-fields -d 'If false, hide managedFields when printing objects in JSON or YAML format'
+complete -c kctl -n "__fish_kctl_using_subcommand get" -l watch-only -d 'Watch for changes to the requested object(s), without listing/getting first'
+complete -c kctl -n "__fish_kctl_using_subcommand get" -l show-kind -d 'When printing, show the kind of the resources (always done for several types)'
 complete -c kctl -n "__fish_kctl_using_subcommand get" -l insecure-skip-tls-verify -d 'If true, the server\'s certificate will not be checked for validity. This will make your HTTPS connections insecure'
 complete -c kctl -n "__fish_kctl_using_subcommand get" -s h -l help -d 'Print help'
 complete -c kctl -n "__fish_kctl_using_subcommand get" -s V -l version -d 'Print version'
@@ -224,6 +227,7 @@ complete -c kctl -n "__fish_kctl_using_subcommand delete" -l wait -d 'If true, w
 false\t''"
 complete -c kctl -n "__fish_kctl_using_subcommand delete" -l grace-period -d 'Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown' -r
 complete -c kctl -n "__fish_kctl_using_subcommand delete" -s o -l output -d 'Output mode. Use "-o name" for shorter output (resource/name)' -r
+complete -c kctl -n "__fish_kctl_using_subcommand delete" -l timeout -d 'The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object' -r
 complete -c kctl -n "__fish_kctl_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
 complete -c kctl -n "__fish_kctl_using_subcommand delete" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kctl -n "__fish_kctl_using_subcommand delete" -l cluster -d 'The name of the kubeconfig cluster to use' -r
