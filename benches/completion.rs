@@ -1,20 +1,28 @@
 //! Completion latency: a whole `kctl` completion process (start, kubeconfig, cached
 //! discovery, one metadata-only LIST, print) completing ConfigMap names in a namespace that
 //! holds 5,000 ConfigMaps, against a real `kctl serve` on loopback. Target: under 100 ms.
+//!
+//! `KCTL_BENCH_BIN` overrides the binary measured (default: this build's `kctl`).
 
 #[path = "../tests/cli/completion_support.rs"]
 mod completion_support;
 
 use completion_support::Served;
 use criterion::{Criterion, criterion_group, criterion_main};
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 const OBJECTS: usize = 5000;
 
+fn kctl() -> PathBuf {
+    std::env::var_os("KCTL_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kctl")))
+}
+
 fn complete(s: &Served, words: &[&str]) -> usize {
-    let out = Command::new(env!("CARGO_BIN_EXE_kctl"))
+    let out = Command::new(kctl())
         .env_clear()
         .envs(s.envs())
         .env("KCTL_COMPLETE", "bash")
@@ -27,7 +35,7 @@ fn complete(s: &Served, words: &[&str]) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let s = Served::start(Path::new(env!("CARGO_BIN_EXE_kctl")));
+    let s = Served::start(&kctl());
     s.namespace("bench");
     for i in 0..OBJECTS {
         s.configmap("bench", &format!("cm-{i:05}"));

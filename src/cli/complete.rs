@@ -241,7 +241,8 @@ impl EnvCompleter for Adapter {
         let mut out = String::new();
         for (value, help) in lines {
             out.push_str(&value);
-            if let Some(h) = help.filter(|h| !h.is_empty() && !matches!(self.0, Shell::Bash)) {
+            let described = matches!(self.0, Shell::Zsh | Shell::Fish | Shell::PowerShell);
+            if let Some(h) = help.filter(|h| described && !h.is_empty()) {
                 out.push('\t');
                 out.push_str(&h);
             }
@@ -333,8 +334,8 @@ _kctl() {
             vals+=("$value"); disp+=("$help")
         fi
     done
-    (( ${#vals} )) && compadd -Q -l -d disp -a vals
-    (( ${#nsvals} )) && compadd -Q -S '' -l -d nsdisp -a nsvals
+    (( ${#vals} )) && compadd -l -d disp -a vals
+    (( ${#nsvals} )) && compadd -S '' -l -d nsdisp -a nsvals
     (( ${#vals} + ${#nsvals} ))
 }
 if [[ ${funcstack[1]} == _kctl ]]; then
@@ -388,11 +389,11 @@ fn runtime() -> Option<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().ok()
 }
 
-/// A client for the cluster the line points at, or `None` (nothing configured, bad flags).
-fn client(ctx: &LineCtx) -> Option<Client> {
+/// A client for the cluster the line points at, as the verb itself would connect, or `None`
+/// (nothing configured, bad flags).
+async fn client(ctx: &LineCtx) -> Option<Client> {
     let ctx = crate::cli::Ctx::new(ctx.globals.clone());
-    let cfg = crate::cli::connect::rest_config(&ctx).ok()??;
-    Client::http(&cfg).ok()
+    crate::cli::connect::connect(&ctx).await.ok()
 }
 
 fn starts_with(value: &str, prefix: &OsStr) -> bool {
@@ -444,7 +445,7 @@ fn complete_output(current: &OsStr) -> Vec<CompletionCandidate> {
 
 fn complete_namespaces(current: &OsStr) -> Vec<CompletionCandidate> {
     let ctx = line_ctx();
-    let (Some(rt), Some(client)) = (runtime(), client(&ctx)) else { return Vec::new() };
+    let Some(rt) = runtime() else { return Vec::new() };
     let ns = ApiResource {
         group: String::new(),
         version: "v1".into(),
@@ -457,7 +458,10 @@ fn complete_namespaces(current: &OsStr) -> Vec<CompletionCandidate> {
         categories: Vec::new(),
         preferred: true,
     };
-    let names = rt.block_on(list_names(&client, &ns, None)).unwrap_or_default();
+    let names = rt.block_on(async {
+        let Some(client) = client(&ctx).await else { return Vec::new() };
+        list_names(&client, &ns, None).await.unwrap_or_default()
+    });
     names.into_iter().filter(|n| starts_with(n, current)).map(CompletionCandidate::new).collect()
 }
 
@@ -467,8 +471,9 @@ fn complete_resource_args(current: &OsStr) -> Vec<CompletionCandidate> {
     let verb = ctx.verb.as_deref().unwrap_or("get");
     let api_verb = RESOURCE_VERBS.iter().find(|(v, _)| *v == verb).map_or("get", |(_, a)| *a);
     let cur = current.to_string_lossy();
-    let (Some(rt), Some(client)) = (runtime(), client(&ctx)) else { return Vec::new() };
+    let Some(rt) = runtime() else { return Vec::new() };
     rt.block_on(async {
+        let Some(client) = client(&ctx).await else { return Vec::new() };
         let cache = crate::cli::connect::cache_dir(&crate::cli::Ctx::new(ctx.globals.clone()));
         let Ok(mut disc) = Discovery::load(&client, cache.as_deref()).await else {
             return Vec::new();

@@ -168,6 +168,39 @@ exit 0
     check("zsh", &got, CASES);
 }
 
+/// zsh in a pseudo-terminal (`zpty`): real zle, real `compinit`, TAB typed on real lines.
+/// `compadd` is wrapped only to report the matches it keeps after filtering by prefix.
+#[test]
+fn zsh_line_editor_completes_against_kctl_serve() {
+    let cases: Vec<(&str, &[&str])> = CASES.iter().copied().take(4).collect();
+    let program = format!(
+        r#"
+zmodload zsh/zpty
+zpty z 'TERM=xterm zsh -f -i'
+zpty -w z "PS1='> '; autoload -U compinit; compinit -u -D; source '{script}'"
+zpty -w z 'compadd() {{ local -a m; builtin compadd -O m "$@"; print -rn -- "<<""M:${{(j: :)m}}>>" >&2; builtin compadd "$@"; }}'
+zpty -w z 'functions[_kctl_real]=$functions[_kctl]; _kctl() {{ _kctl_real "$@"; local r=$?; print -rn -- "<<""END>>" >&2; return r; }}'
+for line in {lines}; do
+    zpty -w -n z $'\C-u'"$line"$'	'
+    out=
+    for i in {{1..100}}; do
+        while zpty -r -t z chunk; do out+=$chunk; done
+        [[ $out == *'<<END>>'* ]] && break
+        sleep 0.1
+    done
+    print -r -- "== $line"
+    print -r -- "${{out%%<<END>>*}}" | grep -ao '<<M:[^>]*>>' | sed 's/^<<M://; s/>>$//' | tr ' ' '\n'
+done
+zpty -d z
+exit 0
+"#,
+        script = script("_kctl").display(),
+        lines = lines_list(&cases),
+    );
+    let got = run_shell("zsh", &["-f", "-c", &program]);
+    check("zsh (zle)", &got, &cases);
+}
+
 #[test]
 fn fish_completes_against_kctl_serve() {
     let program = format!(
