@@ -1,5 +1,7 @@
 //! `kctl completion SHELL`: print a shell completion script.
 
+#![allow(clippy::result_large_err)]
+
 use crate::cli::{CliError, Ctx, exit::Exit};
 use clap::Args;
 use clap_complete::Shell;
