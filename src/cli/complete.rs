@@ -119,18 +119,28 @@ pub fn registration(shell: Shell) -> String {
 
 /// The clap command tree with kctl's value completers attached.
 pub fn command() -> clap::Command {
-    let mut cmd = crate::cli::command()
-        .mut_arg("namespace", |a| a.add(ArgValueCompleter::new(complete_namespaces)))
-        .mut_arg("context", |a| a.add(ArgValueCompleter::new(complete_contexts)))
-        .mut_arg("cluster", |a| a.add(ArgValueCompleter::new(complete_clusters)))
-        .mut_arg("user", |a| a.add(ArgValueCompleter::new(complete_users)))
-        .mut_arg("kubeconfig", |a| a.add(ArgValueCompleter::new(PathCompleter::any())))
-        .mut_arg("cache_dir", |a| a.add(ArgValueCompleter::new(PathCompleter::dir())));
+    let mut cmd = crate::cli::command();
+    cmd = add(cmd, "namespace", ArgValueCompleter::new(complete_namespaces));
+    cmd = add(cmd, "context", ArgValueCompleter::new(complete_contexts));
+    cmd = add(cmd, "cluster", ArgValueCompleter::new(complete_clusters));
+    cmd = add(cmd, "user", ArgValueCompleter::new(complete_users));
+    cmd = add(cmd, "kubeconfig", ArgValueCompleter::new(PathCompleter::any()));
+    cmd = add(cmd, "cache_dir", ArgValueCompleter::new(PathCompleter::dir()));
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for name in names {
         cmd = cmd.mut_subcommand(&name, |sc| attach(&name, sc));
     }
     cmd
+}
+
+/// Attaches `completer` to the argument `id` when the command has it (`mut_arg` would panic
+/// on an unknown id).
+fn add(cmd: clap::Command, id: &str, completer: ArgValueCompleter) -> clap::Command {
+    if cmd.get_arguments().any(|a| a.get_id() == id) {
+        cmd.mut_arg(id, |a| a.add(completer))
+    } else {
+        cmd
+    }
 }
 
 /// Attaches completers to one verb's own arguments.
@@ -142,14 +152,13 @@ fn attach(verb: &str, mut sc: clap::Command) -> clap::Command {
             .collect()
     };
     for id in ids(&sc, "output") {
-        sc = sc.mut_arg(id, |a| a.add(ArgValueCompleter::new(complete_output)));
+        sc = add(sc, &id, ArgValueCompleter::new(complete_output));
     }
     for id in ids(&sc, "filename") {
-        sc = sc.mut_arg(id, |a| a.add(ArgValueCompleter::new(manifest_paths())));
+        sc = add(sc, &id, ArgValueCompleter::new(manifest_paths()));
     }
-    let resource_verb = RESOURCE_VERBS.iter().any(|(v, _)| *v == verb);
-    if resource_verb && sc.get_positionals().any(|a| a.get_id() == "args") {
-        sc = sc.mut_arg("args", |a| a.add(ArgValueCompleter::new(complete_resource_args)));
+    if RESOURCE_VERBS.iter().any(|(v, _)| *v == verb) {
+        sc = add(sc, "args", ArgValueCompleter::new(complete_resource_args));
     }
     sc
 }
