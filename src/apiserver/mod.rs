@@ -16,7 +16,9 @@
 //! | [`table`] | the minimal server-side `Table` for human `get` output |
 //! | [`clock`] | injectable time and uids |
 //! | [`server`] | sockets, TLS, graceful shutdown |
+//! | [`auth`] | authentication, RBAC, review APIs, body limit (a middleware around every route) |
 
+pub mod auth;
 pub mod clock;
 pub mod discovery;
 pub mod error;
@@ -55,6 +57,7 @@ struct Inner {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     uids: Arc<dyn UidSource>,
+    auth: Option<Arc<auth::AuthConfig>>,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -69,6 +72,7 @@ pub struct Builder {
     store: Option<Arc<dyn Store>>,
     clock: Option<Arc<dyn Clock>>,
     uids: Option<Arc<dyn UidSource>>,
+    auth: Option<Arc<auth::AuthConfig>>,
 }
 
 impl std::fmt::Debug for Builder {
@@ -96,6 +100,12 @@ impl Builder {
         self
     }
 
+    /// Turns on authentication and RBAC (and creates the bootstrap roles at build).
+    pub fn auth(mut self, auth: auth::AuthConfig) -> Builder {
+        self.auth = Some(Arc::new(auth));
+        self
+    }
+
     /// Builds the server and makes sure the system namespaces exist.
     pub fn build(self) -> Result<ApiServer, StoreError> {
         let server = ApiServer {
@@ -105,9 +115,13 @@ impl Builder {
                     .unwrap_or_else(|| Arc::new(store::memory::MemoryStore::default())),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 uids: self.uids.unwrap_or_else(|| Arc::new(RandomUids::default())),
+                auth: self.auth,
             }),
         };
         server.bootstrap()?;
+        if server.auth().is_some() {
+            auth::bootstrap::ensure(&server)?;
+        }
         Ok(server)
     }
 }
@@ -137,6 +151,11 @@ impl ApiServer {
     /// The uid source.
     pub fn uids(&self) -> &Arc<dyn UidSource> {
         &self.inner.uids
+    }
+
+    /// The authentication configuration; `None` when every caller acts as `system:masters`.
+    pub fn auth(&self) -> Option<&auth::AuthConfig> {
+        self.inner.auth.as_deref()
     }
 
     /// The HTTP router serving the whole API.

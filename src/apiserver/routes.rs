@@ -44,6 +44,7 @@ pub fn router(server: ApiServer) -> Router {
         .route("/openapi/v3/{*gv}", get(openapi::document))
         .route("/openapi/v2", get(not_found))
         .fallback(dispatch)
+        .layer(axum::middleware::from_fn_with_state(server.clone(), super::auth::middleware))
         .with_state(server)
 }
 

@@ -1,0 +1,300 @@
+//! The review APIs and the RBAC write checks: `SelfSubjectAccessReview` (what
+//! `kubectl auth can-i` asks), `SelfSubjectRulesReview` (`can-i --list`), `TokenRequest`
+//! (`kubectl create token`), and kube-apiserver's escalation prevention for Roles,
+//! ClusterRoles and their bindings.
+
+use super::attrs::Attributes;
+use super::rbac::{self, GROUP, Rule};
+use super::{UserInfo, forbidden};
+use crate::apiserver::ApiServer;
+use crate::apiserver::error::ApiError;
+use crate::apiserver::routes::json_response;
+use crate::apiserver::store::Key;
+use crate::object::Status;
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode, Uri};
+use serde_json::{Value, json};
+
+fn created(v: &Value) -> Response {
+    json_response(StatusCode::CREATED, Bytes::from(serde_json::to_vec(v).unwrap_or_default()))
+}
+
+fn bad_body(kind: &str, e: impl std::fmt::Display) -> Response {
+    ApiError::bad_request(format!("error decoding {kind}: {e}")).into_response()
+}
+
+/// Answers the review and token APIs; `None` for every other request.
+pub fn handle(
+    server: &ApiServer,
+    user: &UserInfo,
+    a: &Attributes,
+    body: &[u8],
+) -> Option<Response> {
+    if !a.resource_request || a.verb != "create" {
+        return None;
+    }
+    match (a.group.as_str(), a.resource.as_str(), a.subresource.as_str()) {
+        ("authorization.k8s.io", "selfsubjectaccessreviews", "") => {
+            Some(access_review(server, user, body))
+        }
+        ("authorization.k8s.io", "selfsubjectrulesreviews", "") => {
+            Some(rules_review(server, user, body))
+        }
+        ("", "serviceaccounts", "token") if server.auth().is_some() => {
+            Some(token_request(server, a, body))
+        }
+        _ => None,
+    }
+}
+
+fn access_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
+    let mut review: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return bad_body("SelfSubjectAccessReview", e),
+    };
+    let spec = &review["spec"];
+    let str_of = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let a = if let Some(r) = spec.get("resourceAttributes").filter(|v| v.is_object()) {
+        Attributes {
+            verb: str_of(&r["verb"]),
+            resource_request: true,
+            group: str_of(&r["group"]),
+            version: str_of(&r["version"]),
+            resource: str_of(&r["resource"]),
+            subresource: str_of(&r["subresource"]),
+            name: str_of(&r["name"]),
+            namespace: str_of(&r["namespace"]),
+            path: String::new(),
+        }
+    } else if let Some(n) = spec.get("nonResourceAttributes").filter(|v| v.is_object()) {
+        Attributes { verb: str_of(&n["verb"]), path: str_of(&n["path"]), ..Default::default() }
+    } else {
+        return ApiError(Status::invalid(
+            "authorization.k8s.io",
+            "SelfSubjectAccessReview",
+            "",
+            vec![crate::object::status::StatusCause {
+                reason: "FieldValueRequired".into(),
+                message: "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified".into(),
+                field: "spec.resourceAttributes".into(),
+            }],
+        ))
+        .into_response();
+    };
+    let d = rbac::authorize(server, user, &a);
+    let mut status = json!({"allowed": d.allowed});
+    if !d.reason.is_empty() {
+        status["reason"] = json!(d.reason);
+    }
+    review["status"] = status;
+    review["apiVersion"] = json!("authorization.k8s.io/v1");
+    review["kind"] = json!("SelfSubjectAccessReview");
+    review["metadata"] = json!({"creationTimestamp": null});
+    created(&review)
+}
+
+fn rules_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
+    let mut review: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return bad_body("SelfSubjectRulesReview", e),
+    };
+    let ns = review["spec"]["namespace"].as_str().unwrap_or_default().to_string();
+    let rules = if server.auth().is_none() && user.is_master() {
+        rbac::full_authority()
+    } else {
+        rbac::rules_for(server, user, &ns)
+    };
+    let (mut res, mut non) = (Vec::new(), Vec::new());
+    for r in &rules {
+        if !r.resources.is_empty() {
+            let mut j =
+                json!({"verbs": r.verbs, "apiGroups": r.api_groups, "resources": r.resources});
+            if !r.resource_names.is_empty() {
+                j["resourceNames"] = json!(r.resource_names);
+            }
+            res.push(j);
+        }
+        if !r.non_resource_urls.is_empty() {
+            non.push(json!({"verbs": r.verbs, "nonResourceURLs": r.non_resource_urls}));
+        }
+    }
+    review["status"] = json!({"resourceRules": res, "nonResourceRules": non, "incomplete": false});
+    review["apiVersion"] = json!("authorization.k8s.io/v1");
+    review["kind"] = json!("SelfSubjectRulesReview");
+    review["metadata"] = json!({"creationTimestamp": null});
+    created(&review)
+}
+
+fn token_request(server: &ApiServer, a: &Attributes, body: &[u8]) -> Response {
+    let Some(cfg) = server.auth() else { return ApiError::no_route().into_response() };
+    let mut tr: Value = if body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return bad_body("TokenRequest", e),
+        }
+    };
+    let Some(sa) = server
+        .store()
+        .get(&Key::new("serviceaccounts", &a.namespace, &a.name))
+        .ok()
+        .flatten()
+        .map(|s| s.value())
+    else {
+        return ApiError(Status::not_found("", "serviceaccounts", &a.name)).into_response();
+    };
+    let secs = tr["spec"]["expirationSeconds"].as_i64().unwrap_or(3600);
+    if secs < 600 {
+        return ApiError::bad_request("spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes").into_response();
+    }
+    let now = server.clock().now();
+    let audiences: Vec<String> = tr["spec"]["audiences"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+        .filter(|a: &Vec<String>| !a.is_empty())
+        .unwrap_or_else(|| vec![authn_issuer()]);
+    let exp = now.timestamp() + secs;
+    let Some(token) = cfg.signer().issue(&sa, now.timestamp(), exp, &audiences) else {
+        return ApiError::internal("cannot sign the token").into_response();
+    };
+    let expires = chrono::DateTime::from_timestamp(exp, 0).unwrap_or(now);
+    tr["apiVersion"] = json!("authentication.k8s.io/v1");
+    tr["kind"] = json!("TokenRequest");
+    tr["metadata"] = json!({"name": a.name, "namespace": a.namespace,
+        "creationTimestamp": crate::apiserver::clock::timestamp(now)});
+    tr["spec"]["audiences"] = json!(audiences);
+    tr["spec"]["expirationSeconds"] = json!(secs);
+    tr["spec"]["boundObjectRef"] = Value::Null;
+    tr["status"] =
+        json!({"token": token, "expirationTimestamp": crate::apiserver::clock::timestamp(expires)});
+    created(&tr)
+}
+
+fn authn_issuer() -> String {
+    super::authn::ISSUER.to_string()
+}
+
+fn rbac_resource(plural: &str) -> Option<std::sync::Arc<crate::apiserver::registry::Resource>> {
+    crate::apiserver::registry::find_builtin(GROUP, "v1", plural)
+}
+
+fn escalation_message(user: &UserInfo, missing: &[String]) -> String {
+    let groups: Vec<String> = user.groups.iter().map(|g| format!("{g:?}")).collect();
+    format!(
+        "user {:?} (groups=[{}]) is attempting to grant RBAC permissions not currently held:\n{}",
+        user.name,
+        groups.join(" "),
+        missing.join("\n")
+    )
+}
+
+/// The object a create, update or patch would store: the body, or for a PATCH the result of
+/// the same patch sent as a dry run.
+async fn new_object(
+    server: &ApiServer,
+    a: &Attributes,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Option<Value>, Status> {
+    if a.verb != "patch" {
+        return Ok(serde_json::from_slice(body).ok());
+    }
+    let query = match uri.query() {
+        Some(q) if !q.is_empty() => format!("{q}&dryRun=All"),
+        _ => "dryRun=All".to_string(),
+    };
+    let mut req =
+        http::Request::builder().method(Method::PATCH).uri(format!("{}?{query}", uri.path()));
+    if let Some(ct) = headers.get(http::header::CONTENT_TYPE) {
+        req = req.header(http::header::CONTENT_TYPE, ct);
+    }
+    let req = req.body(Body::from(body.to_vec())).map_err(|e| Status::internal(e.to_string()))?;
+    let Some(resp) = super::call_trusted(server, req).await else { return Ok(None) };
+    if !resp.status().is_success() {
+        // The real request will fail the same way; let the handler report it.
+        return Ok(None);
+    }
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .map_err(|e| Status::internal(e.to_string()))?;
+    Ok(serde_json::from_slice(&bytes).ok())
+}
+
+/// kube-apiserver's escalation prevention: a Role or ClusterRole may only grant what its author
+/// holds (unless they may `escalate`), and a binding may only reference a role whose rights its
+/// author holds (unless they may `bind` it). Aggregation rules need full authority.
+pub async fn check_escalation(
+    server: &ApiServer,
+    user: &UserInfo,
+    a: &Attributes,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Status> {
+    if !a.resource_request
+        || a.group != GROUP
+        || !a.subresource.is_empty()
+        || !matches!(a.verb.as_str(), "create" | "update" | "patch")
+        || !matches!(
+            a.resource.as_str(),
+            "roles" | "clusterroles" | "rolebindings" | "clusterrolebindings"
+        )
+    {
+        return Ok(());
+    }
+    let Some(obj) = new_object(server, a, uri, headers, body).await? else { return Ok(()) };
+    let name = obj["metadata"]["name"].as_str().unwrap_or(&a.name).to_string();
+    let Some(res) = rbac_resource(&a.resource) else { return Ok(()) };
+    let ns = a.namespace.clone();
+    let deny = |why: String| ApiError::forbidden(&res, &name, &why).0;
+    let owner = rbac::rules_for(server, user, &ns);
+    match a.resource.as_str() {
+        "roles" | "clusterroles" => {
+            let escalate = Attributes::resource("escalate", GROUP, &a.resource, &ns, &name);
+            if rbac::authorize(server, user, &escalate).allowed {
+                return Ok(());
+            }
+            let rules: Vec<Rule> = obj["rules"]
+                .as_array()
+                .map(|r| r.iter().map(Rule::from_json).collect())
+                .unwrap_or_default();
+            let missing = rbac::uncovered(&owner, &rules);
+            if !missing.is_empty() {
+                return Err(deny(escalation_message(user, &missing)));
+            }
+            if a.resource == "clusterroles"
+                && obj["aggregationRule"].is_object()
+                && !rbac::uncovered(&owner, &rbac::full_authority()).is_empty()
+            {
+                return Err(deny(
+                    "must have cluster-admin privileges to use the aggregationRule".into(),
+                ));
+            }
+            Ok(())
+        }
+        _ => {
+            let kind = obj["roleRef"]["kind"].as_str().unwrap_or_default();
+            let role = obj["roleRef"]["name"].as_str().unwrap_or_default();
+            let role_res = if kind == "Role" { "roles" } else { "clusterroles" };
+            let bind = Attributes::resource("bind", GROUP, role_res, &ns, role);
+            if rbac::authorize(server, user, &bind).allowed {
+                return Ok(());
+            }
+            let Some(rules) = rbac::role_rules(server, kind, role, &ns) else {
+                let q = format!("{role_res}.{GROUP}");
+                return Err(deny(format!("{q} {role:?} not found")));
+            };
+            let missing = rbac::uncovered(&owner, &rules);
+            if missing.is_empty() { Ok(()) } else { Err(deny(escalation_message(user, &missing))) }
+        }
+    }
+}
+
+/// 403 for `a`, for callers outside the middleware.
+pub fn forbidden_status(user: &UserInfo, a: &Attributes) -> Status {
+    forbidden(user, a)
+}
