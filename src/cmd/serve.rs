@@ -4,6 +4,13 @@
 //! can read the port chosen for `--addr 127.0.0.1:0`), optionally writes a kubeconfig, and
 //! shuts down cleanly on SIGINT or SIGTERM.
 //!
+//! Authentication is off by default and every caller acts as a `system:masters` user, which is
+//! only safe on loopback: a non-loopback `--addr` is refused unless `--auth` is given. With
+//! `--auth`, requests must authenticate (static tokens from `--token-auth-file`, client
+//! certificates signed by `--client-ca-file`, or ServiceAccount tokens this server issues) and
+//! are authorized by RBAC; `--write-kubeconfig` then carries a fresh admin token (group
+//! `system:masters`). Kubeconfigs are always written with mode 0600.
+//!
 //! For reproducible tests, `KCTL_TEST_NOW` (an RFC 3339 time) freezes the server clock and
 //! `KCTL_TEST_UID_SEED` (an integer) makes uids and generated names deterministic, and
 //! `KCTL_TEST_EXIT_ON_STDIN_EOF=1` shuts the server down when its stdin closes (so a test
@@ -27,7 +34,11 @@ use std::sync::Arc;
   kctl serve --write-kubeconfig ./kubeconfig
 
   # Serve durable state over HTTPS on a random port
-  kctl serve --addr 127.0.0.1:0 --data-dir ./state --tls-cert tls.crt --tls-key tls.key")]
+  kctl serve --addr 127.0.0.1:0 --data-dir ./state --tls-cert tls.crt --tls-key tls.key
+
+  # Require authentication and enforce RBAC; users come from a token file
+  kctl serve --auth --tls-cert tls.crt --tls-key tls.key --token-auth-file tokens.csv \\
+    --write-kubeconfig ./admin.kubeconfig")]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:6443")]
@@ -44,14 +55,38 @@ pub struct ServeArgs {
     /// Keep state in a durable database in this directory instead of memory.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Require authentication and authorize requests with RBAC. Required to listen on a
+    /// non-loopback address; needs --tls-cert (clients send credentials only over HTTPS).
+    #[arg(long, requires = "tls_cert")]
+    pub auth: bool,
+    /// Static bearer tokens, one per line: token,user,uid,"group1,group2" (kube-apiserver's
+    /// format).
+    #[arg(long, value_name = "PATH", requires = "auth")]
+    pub token_auth_file: Option<PathBuf>,
+    /// Accept client certificates signed by this CA bundle (PEM): the certificate's CN is the
+    /// user name and its O entries the groups.
+    #[arg(long, value_name = "PATH", requires_all = ["auth", "tls_cert"])]
+    pub client_ca_file: Option<PathBuf>,
 }
+
+/// The identity of the admin credential `--auth --write-kubeconfig` writes.
+pub const ADMIN_USER: &str = "kctl-admin";
 
 /// A kubeconfig for a server at `url`, trusting `ca_pem` when given.
 ///
 /// The server does no authentication. Over HTTPS the user carries a placeholder token anyway,
 /// because kubectl prompts for a username and password on HTTPS servers without credentials.
 pub fn kubeconfig(url: &str, ca_pem: Option<&[u8]>) -> String {
-    let user = if ca_pem.is_some() { "{token: kctl-serve-no-auth}" } else { "{}" };
+    kubeconfig_with_token(url, ca_pem, None)
+}
+
+/// A kubeconfig for a server at `url` whose user authenticates with `token` when given.
+pub fn kubeconfig_with_token(url: &str, ca_pem: Option<&[u8]>, token: Option<&str>) -> String {
+    let user = match token {
+        Some(t) => format!("{{token: {t}}}"),
+        None if ca_pem.is_some() => "{token: kctl-serve-no-auth}".to_string(),
+        None => "{}".to_string(),
+    };
     use base64::Engine as _;
     let ca = ca_pem
         .map(|pem| {
@@ -66,8 +101,65 @@ pub fn kubeconfig(url: &str, ca_pem: Option<&[u8]>) -> String {
     )
 }
 
-fn build_server(args: &ServeArgs) -> Result<ApiServer, CliError> {
+/// Writes `text` to `path`, readable by its owner only (it may hold a credential).
+pub fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        opts.mode(0o600);
+        let mut f = opts.open(path)?;
+        // An existing file keeps its old mode on open; tighten it before writing.
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        f.write_all(text.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        opts.open(path)?.write_all(text.as_bytes())
+    }
+}
+
+/// The authentication configuration and admin token for `--auth`.
+fn auth_config(
+    args: &ServeArgs,
+) -> Result<Option<(crate::apiserver::auth::AuthConfig, String)>, CliError> {
+    use crate::apiserver::auth::{AuthConfig, UserInfo, authn};
+    if !args.auth {
+        return Ok(None);
+    }
+    let tokens = match &args.token_auth_file {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| CliError::message(format!("cannot read {}: {e}", p.display())))?;
+            authn::TokenFile::parse(&text)
+                .map_err(|e| CliError::message(format!("--token-auth-file {}: {e}", p.display())))?
+        }
+        None => authn::TokenFile::default(),
+    };
+    let mut cfg = AuthConfig::new(tokens).map_err(|e| CliError::message(e.to_string()))?;
+    let token =
+        authn::random_token().ok_or_else(|| CliError::message("cannot generate an admin token"))?;
+    cfg.add_token(
+        token.clone(),
+        UserInfo {
+            name: ADMIN_USER.into(),
+            uid: ADMIN_USER.into(),
+            groups: vec!["system:masters".into(), "system:authenticated".into()],
+        },
+    );
+    Ok(Some((cfg, token)))
+}
+
+fn build_server(
+    args: &ServeArgs,
+    auth: Option<crate::apiserver::auth::AuthConfig>,
+) -> Result<ApiServer, CliError> {
     let mut builder = ApiServer::builder();
+    if let Some(auth) = auth {
+        builder = builder.auth(auth);
+    }
     if let Ok(now) = std::env::var("KCTL_TEST_NOW") {
         let t = chrono::DateTime::parse_from_rfc3339(&now)
             .map_err(|e| CliError::message(format!("invalid KCTL_TEST_NOW {now:?}: {e}")))?;
@@ -145,24 +237,40 @@ pub async fn run(args: ServeArgs, ctx: &Ctx) -> Result<Exit, CliError> {
                     .map_err(|e| CliError::message(format!("cannot read {}: {e}", p.display())))
             };
             let cert_pem = read(cert)?;
-            let config = crate::apiserver::server::tls_config(&cert_pem, &read(key)?)
-                .map_err(|e| CliError::message(e.to_string()))?;
+            let client_ca = args.client_ca_file.as_ref().map(read).transpose()?;
+            let config = crate::apiserver::server::tls_config_with_client_ca(
+                &cert_pem,
+                &read(key)?,
+                client_ca.as_deref(),
+            )
+            .map_err(|e| CliError::message(e.to_string()))?;
             Some((config, cert_pem))
         }
         _ => None,
     };
-    let server = build_server(&args)?;
+    let auth = auth_config(&args)?;
+    let admin_token = auth.as_ref().map(|(_, t)| t.clone());
+    let server = build_server(&args, auth.map(|(c, _)| c))?;
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .map_err(|e| CliError::message(format!("cannot listen on {}: {e}", args.addr)))?;
     let local = listener
         .local_addr()
         .map_err(|e| CliError::message(format!("cannot listen on {}: {e}", args.addr)))?;
+    if !local.ip().is_loopback() && !args.auth {
+        return Err(CliError::message(format!(
+            "refusing to serve on non-loopback address {local} without --auth: anyone who can reach it would have full control of the cluster"
+        )));
+    }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{local}");
     if let Some(path) = &args.write_kubeconfig {
-        let text = kubeconfig(&url, tls.as_ref().map(|(_, pem)| pem.as_slice()));
-        std::fs::write(path, text)
+        let text = kubeconfig_with_token(
+            &url,
+            tls.as_ref().map(|(_, pem)| pem.as_slice()),
+            admin_token.as_deref(),
+        );
+        write_private(path, &text)
             .map_err(|e| CliError::message(format!("cannot write {}: {e}", path.display())))?;
     }
     ctx.io.err(&format!("Serving on {url}\n"));

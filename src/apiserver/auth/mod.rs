@@ -19,6 +19,7 @@
 pub mod attrs;
 pub mod authn;
 pub mod bootstrap;
+pub mod proto;
 pub mod rbac;
 pub mod review;
 
@@ -272,7 +273,12 @@ pub async fn middleware(State(server): State<ApiServer>, req: Request, next: Nex
             return status_response(forbidden(&user, &attrs));
         }
     }
-    if let Some(resp) = review::handle(&server, &user, &attrs, &body) {
+    let protobuf = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with(proto::MEDIA_TYPE));
+    if let Some(resp) = review::handle(&server, &user, &attrs, &body, protobuf) {
         return resp;
     }
     if server.auth().is_some() && !user.is_master() {

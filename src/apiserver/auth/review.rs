@@ -31,10 +31,23 @@ pub fn handle(
     user: &UserInfo,
     a: &Attributes,
     body: &[u8],
+    protobuf: bool,
 ) -> Option<Response> {
     if !a.resource_request || a.verb != "create" {
         return None;
     }
+    let decoded;
+    let body = if protobuf {
+        match super::proto::decode(body) {
+            Some(v) => {
+                decoded = serde_json::to_vec(&v).unwrap_or_default();
+                decoded.as_slice()
+            }
+            None => body,
+        }
+    } else {
+        body
+    };
     match (a.group.as_str(), a.resource.as_str(), a.subresource.as_str()) {
         ("authorization.k8s.io", "selfsubjectaccessreviews", "") => {
             Some(access_review(server, user, body))
@@ -42,6 +55,7 @@ pub fn handle(
         ("authorization.k8s.io", "selfsubjectrulesreviews", "") => {
             Some(rules_review(server, user, body))
         }
+        ("authentication.k8s.io", "selfsubjectreviews", "") => Some(self_review(user)),
         ("", "serviceaccounts", "token") if server.auth().is_some() => {
             Some(token_request(server, a, body))
         }
@@ -93,6 +107,17 @@ fn access_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
     review["kind"] = json!("SelfSubjectAccessReview");
     review["metadata"] = json!({"creationTimestamp": null});
     created(&review)
+}
+
+fn self_review(user: &UserInfo) -> Response {
+    let mut info = json!({"username": user.name, "groups": user.groups});
+    if !user.uid.is_empty() {
+        info["uid"] = json!(user.uid);
+    }
+    created(&json!({
+        "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+        "metadata": {"creationTimestamp": null}, "status": {"userInfo": info},
+    }))
 }
 
 fn rules_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {

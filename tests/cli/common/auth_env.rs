@@ -1,0 +1,185 @@
+//! An auth-enabled [`TestEnv`]: `kctl serve --auth` over HTTPS with the static tokens of
+//! `testdata/auth/tokens.csv` and a client CA, plus a throwaway PKI (rcgen) whose certificates
+//! are written into the temp dir, and helpers that write one kubeconfig per identity.
+
+use super::{Backend, TestEnv};
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// A credential for a per-user kubeconfig.
+pub enum Cred<'a> {
+    /// A bearer token.
+    Token(&'a str),
+    /// A client certificate and key, by file stem in the temp dir (`<stem>.crt`, `<stem>.key`).
+    Cert(&'a str),
+    /// Nothing at all.
+    None,
+}
+
+fn ca(cn: &str) -> (CertificateParams, KeyPair, String) {
+    let key = KeyPair::generate().expect("ca key");
+    let mut p = CertificateParams::new(Vec::<String>::new()).expect("ca params");
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.distinguished_name.push(DnType::CommonName, cn);
+    let pem = p.self_signed(&key).expect("ca cert").pem();
+    (p, key, pem)
+}
+
+fn client_cert(
+    issuer: &Issuer<'_, KeyPair>,
+    cn: &str,
+    orgs: &[&str],
+    expired: bool,
+) -> (String, String) {
+    let key = KeyPair::generate().expect("client key");
+    let mut p = CertificateParams::new(Vec::<String>::new()).expect("client params");
+    p.distinguished_name.push(DnType::CommonName, cn);
+    for o in orgs {
+        p.distinguished_name.push(DnType::OrganizationName, *o);
+    }
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    if expired {
+        p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
+    let cert = p.signed_by(&key, issuer).expect("client cert");
+    (cert.pem(), key.serialize_pem())
+}
+
+/// Writes the PKI into `dir`: `tls.crt`/`tls.key` (server), `client-ca.crt`, and client
+/// certificates `dave` (O=dev-team), `erin` (O=system:masters), `expired` (CN=dave, expired)
+/// and `foreign` (CN=dave, signed by another CA).
+fn write_pki(dir: &Path) {
+    let (ca_p, ca_key, ca_pem) = ca("kctl-test-client-ca");
+    let issuer = Issuer::new(ca_p, ca_key);
+    let (other_p, other_key, _) = ca("someone-else");
+    let other = Issuer::new(other_p, other_key);
+    let server = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
+        .expect("server cert");
+    let w = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write pki");
+    w("tls.crt", &server.cert.pem());
+    w("tls.key", &server.signing_key.serialize_pem());
+    w("client-ca.crt", &ca_pem);
+    for (stem, iss, cn, orgs, expired) in [
+        ("dave", &issuer, "dave", &["dev-team"][..], false),
+        ("erin", &issuer, "erin", &["system:masters"][..], false),
+        ("expired", &issuer, "dave", &["dev-team"][..], true),
+        ("foreign", &other, "dave", &["system:masters"][..], false),
+    ] {
+        let (c, k) = client_cert(iss, cn, orgs, expired);
+        w(&format!("{stem}.crt"), &c);
+        w(&format!("{stem}.key"), &k);
+    }
+}
+
+/// The static token file every auth-enabled server uses.
+pub fn tokens_csv() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/auth/tokens.csv")
+        .to_string_lossy()
+        .into_owned()
+}
+
+impl TestEnv {
+    /// Spawns `kctl serve --auth` over HTTPS (tokens from `testdata/auth/tokens.csv`, client
+    /// certificates from the test CA); `kubeconfig` is the admin (`system:masters`) one.
+    pub fn serve_auth() -> TestEnv {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_pki(dir.path());
+        let p = |n: &str| dir.path().join(n);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kctl"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--auth", "--token-auth-file"])
+            .arg(tokens_csv())
+            .arg("--tls-cert")
+            .arg(p("tls.crt"))
+            .arg("--tls-key")
+            .arg(p("tls.key"))
+            .arg("--client-ca-file")
+            .arg(p("client-ca.crt"))
+            .arg("--write-kubeconfig")
+            .arg(p("kubeconfig"))
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("KCTL_TEST_NOW", super::TEST_NOW)
+            .env("KCTL_TEST_UID_SEED", "42")
+            .env("KCTL_TEST_EXIT_ON_STDIN_EOF", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn kctl serve --auth");
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        stderr.read_line(&mut line).expect("read serve banner");
+        let url = line
+            .trim()
+            .strip_prefix("Serving on ")
+            .unwrap_or_else(|| panic!("unexpected serve banner: {line:?}"))
+            .to_string();
+        std::thread::spawn(move || {
+            let mut sink = String::new();
+            while stderr.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+                sink.clear();
+            }
+        });
+        let port = url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+        TestEnv { dir, url, port, backend: Backend::Process(child) }
+    }
+
+    /// Writes `kc-<name>` (a kubeconfig for this server with `cred`) and returns its name.
+    pub fn user_kubeconfig(&self, name: &str, cred: Cred<'_>) -> String {
+        let d = self.dir.path().display();
+        let user = match cred {
+            Cred::Token(t) => format!("    token: {t}\n"),
+            Cred::Cert(stem) => {
+                format!("    client-certificate: {d}/{stem}.crt\n    client-key: {d}/{stem}.key\n")
+            }
+            Cred::None => "    username: \"\"\n".into(),
+        };
+        let text = format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: kctl\n  cluster:\n    server: {url}\n    certificate-authority: {d}/tls.crt\ncontexts:\n- name: kctl\n  context:\n    cluster: kctl\n    user: u\n    namespace: default\ncurrent-context: kctl\nusers:\n- name: u\n  user:\n{user}",
+            url = self.url
+        );
+        let file = format!("kc-{name}");
+        std::fs::write(self.dir.path().join(&file), text).expect("write kubeconfig");
+        file
+    }
+
+    /// Runs kubectl with the kubeconfig of `who` (written by [`TestEnv::user_kubeconfig`]).
+    pub fn kubectl_as(&self, who: &str, args: &[&str]) -> super::Run {
+        let kc = format!("kc-{who}");
+        let mut all = vec!["--kubeconfig", kc.as_str()];
+        all.extend_from_slice(args);
+        let mut r = self.kubectl(&all);
+        r.cmdline = format!("[{who}] kubectl {}", args.join(" "));
+        r
+    }
+
+    /// Runs kctl with the kubeconfig of `who`.
+    pub fn kctl_as(&self, who: &str, args: &[&str]) -> super::Run {
+        let kc = format!("kc-{who}");
+        let mut all = vec!["--kubeconfig", kc.as_str()];
+        all.extend_from_slice(args);
+        let mut r = self.kctl(&all);
+        r.cmdline = format!("[{who}] kctl {}", args.join(" "));
+        r
+    }
+
+    /// Applies a manifest as the admin with kubectl, panicking on failure.
+    pub fn admin_apply(&self, yaml: &str) {
+        let f = format!("m{}.yaml", rand_suffix());
+        self.write(&f, yaml);
+        let r = self.kubectl(&["apply", "-f", &f]);
+        assert_eq!(r.code, 0, "{r}");
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
