@@ -2,6 +2,7 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod auth;
 pub mod completion;
 pub mod create;
 pub mod delete;
@@ -34,6 +35,8 @@ pub enum Command {
     Patch(patch::PatchArgs),
     /// Run the bundled Kubernetes-compatible apiserver
     Serve(serve::ServeArgs),
+    /// Inspect authorization
+    Auth(auth::AuthArgs),
     /// Output shell completion code for the specified shell (bash, zsh, fish, powershell, or elvish)
     Completion(completion::CompletionArgs),
     /// Print the client and server version information
@@ -54,6 +57,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         Command::Delete(args) => delete::run(args, ctx).await,
         Command::Patch(args) => patch::run(args, ctx).await,
         Command::Serve(args) => serve::run(args, ctx).await,
+        Command::Auth(args) => auth::run(args, ctx).await,
         Command::Completion(args) => completion::run(args, ctx),
         Command::Version(args) => version::run(args, ctx).await,
         Command::ApiResources(args) => api_resources::run(args, ctx).await,
