@@ -46,7 +46,7 @@ pub enum AuthCommand {
   kctl auth can-i '*' '*'
 
   # Check to see if I can get the job named \"bar\" in namespace \"foo\"
-  kctl auth can-i list jobs.batch/bar -n foo
+  kctl auth can-i get jobs.batch/bar -n foo
 
   # Check to see if I can read pod logs
   kctl auth can-i get pods --subresource=log
@@ -57,7 +57,7 @@ pub enum AuthCommand {
   # List all allowed actions in namespace \"foo\"
   kctl auth can-i --list --namespace=foo")]
 pub struct CanIArgs {
-    /// VERB, then TYPE[/NAME] or NONRESOURCEURL, then an optional NAME.
+    /// VERB, then TYPE[/NAME] or NONRESOURCEURL.
     #[arg(value_name = "VERB TYPE/NAME | NONRESOURCEURL")]
     pub args: Vec<String>,
     /// If true, check the specified action in all namespaces.
@@ -114,17 +114,11 @@ fn resolve_args(a: &CanIArgs) -> Result<(Question, Option<String>), CliError> {
         [verb, url] if url.starts_with('/') => {
             Ok((Question::NonResource { verb: verb.clone(), path: url.clone() }, None))
         }
-        [_, url, _] if url.starts_with('/') => {
-            Err(CliError::message(format!("NonResourceURL doesn't support resource name {url}")))
-        }
-        [verb, ty] | [verb, ty, _] => {
-            let (ty, mut name) = match ty.split_once('/') {
+        [verb, ty] => {
+            let (ty, name) = match ty.split_once('/') {
                 Some((t, n)) => (t.to_string(), n.to_string()),
                 None => (ty.clone(), String::new()),
             };
-            if let Some(n) = a.args.get(2) {
-                name = n.clone();
-            }
             Ok((
                 Question::Resource {
                     verb: verb.clone(),
@@ -135,10 +129,9 @@ fn resolve_args(a: &CanIArgs) -> Result<(Question, Option<String>), CliError> {
                 Some(ty),
             ))
         }
-        _ => Err(CliError::message(format!(
-            "you must specify two or three arguments: verb, resource, and optional resourceName, got {}",
-            a.args.len()
-        ))),
+        _ => Err(CliError::message(
+            "you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kctl auth can-i -h' for help and examples.",
+        )),
     }
 }
 
@@ -158,15 +151,18 @@ async fn can_i(a: CanIArgs, ctx: &Ctx) -> Result<Exit, CliError> {
                     *group = r.group.clone();
                     *resource = r.plural.clone();
                 }
-                None => {
-                    ctx.io.err(&format!(
-                        "Warning: the server doesn't have a resource type '{ty}'\n\n"
-                    ));
-                    if let Some((res, g)) = ty.split_once('.') {
+                None => match ty.split_once('.') {
+                    Some((res, g)) => {
+                        ctx.io.err(&format!(
+                            "Warning: the server doesn't have a resource type '{res}' in group '{g}'\n\n"
+                        ));
                         *resource = res.to_string();
                         *group = g.to_string();
                     }
-                }
+                    None => ctx.io.err(&format!(
+                        "Warning: the server doesn't have a resource type '{ty}'\n\n"
+                    )),
+                },
             }
         }
     }

@@ -183,3 +183,107 @@ fn rand_suffix() -> u64 {
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
 }
+
+/// A raw HTTP/1.1 answer: status code and body.
+#[derive(Debug)]
+pub struct RawResponse {
+    /// Status code (0 when the connection or handshake failed).
+    pub code: u16,
+    /// Body (or the connection error).
+    pub body: String,
+}
+
+impl TestEnv {
+    /// Sends one request exactly as written (no URL normalisation: `..`, `%2F` and odd methods
+    /// reach the server unchanged) over TLS, with an optional bearer token and client
+    /// certificate (file stem in the temp dir).
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        cert: Option<&str>,
+        body: &[u8],
+    ) -> RawResponse {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let read = |n: &str| std::fs::read(self.dir.path().join(n)).expect("read pki file");
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(CertificateDer::from_pem_slice(&read("tls.crt")).expect("ca")).expect("root");
+        let builder = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_root_certificates(roots);
+        let config = match cert {
+            Some(stem) => {
+                let chain = vec![
+                    CertificateDer::from_pem_slice(&read(&format!("{stem}.crt"))).expect("cert"),
+                ];
+                let key =
+                    PrivateKeyDer::from_pem_slice(&read(&format!("{stem}.key"))).expect("key");
+                builder.with_client_auth_cert(chain, key).expect("client auth")
+            }
+            None => builder.with_no_client_auth(),
+        };
+        let mut head =
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        if let Some(t) = token {
+            head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        if !body.is_empty() {
+            head.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        head.push_str("\r\n");
+        let port = self.port;
+        let body = body.to_vec();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+        rt.block_on(async move {
+            let fail = |e: String| RawResponse { code: 0, body: e };
+            let tcp = match tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+                Ok(t) => t,
+                Err(e) => return fail(e.to_string()),
+            };
+            let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+            let name = ServerName::try_from("127.0.0.1").expect("name");
+            let mut tls = match connector.connect(name, tcp).await {
+                Ok(t) => t,
+                Err(e) => return fail(e.to_string()),
+            };
+            let mut req = head.into_bytes();
+            req.extend_from_slice(&body);
+            // The server may refuse before reading everything (413); keep the answer anyway.
+            let _ = tls.write_all(&req).await;
+            let mut out = Vec::new();
+            if let Err(e) = tls.read_to_end(&mut out).await {
+                if out.is_empty() {
+                    return fail(e.to_string());
+                }
+            }
+            let text = String::from_utf8_lossy(&out).into_owned();
+            let code = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+            let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+            RawResponse { code, body: dechunk(&body) }
+        })
+    }
+}
+
+/// Undoes chunked transfer encoding when present (best effort, for assertions).
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    loop {
+        let Some((size, after)) = rest.split_once("\r\n") else { return body.to_string() };
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { return body.to_string() };
+        if n == 0 {
+            return out;
+        }
+        let Some(chunk) = after.get(..n) else { return body.to_string() };
+        out.push_str(chunk);
+        rest = after.get(n + 2..).unwrap_or_default();
+    }
+}
