@@ -306,11 +306,12 @@ impl Client {
     pub async fn send(&self, req: Request) -> Result<Response, Error> {
         let start = Instant::now();
         let url = self.display_url(&req.path);
+        let secret_path = is_secret_path(&req.path);
         let v = self.inner.verbosity.load(std::sync::atomic::Ordering::Relaxed);
         if v >= 8 {
             log_line(&format!("Request Headers: {}", format_headers(&self.log_headers(&req))));
             if !req.body.is_empty() {
-                log_line(&format!("Request Body: {}", redact_body(&req.body)));
+                log_line(&format!("Request Body: {}", redact_body_for(&req.body, secret_path)));
             }
         }
         let result = match &self.inner.transport {
@@ -335,7 +336,10 @@ impl Client {
                     if v >= 8 {
                         log_line(&format!("Response Headers: {}", format_headers(&resp.headers)));
                         if !resp.body.is_empty() {
-                            log_line(&format!("Response Body: {}", redact_body(&resp.body)));
+                            log_line(&format!(
+                                "Response Body: {}",
+                                redact_body_for(&resp.body, secret_path)
+                            ));
                         }
                     }
                 }
@@ -614,13 +618,35 @@ fn format_headers(h: &HeaderMap) -> String {
     parts.join(", ")
 }
 
+/// True when `path` addresses Secrets (`…/secrets` or `…/secrets/<name>`), whose bodies (a
+/// patch carries no `kind`) are masked whatever their shape.
+fn is_secret_path(path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let segs: Vec<&str> = path.split('/').collect();
+    segs.iter().enumerate().any(|(i, s)| {
+        *s == "secrets" && i + 2 >= segs.len() && (i == 0 || segs[i - 1] != "namespaces")
+    })
+}
+
 /// A body for the log: at most 10 kB, with Secret `data`/`stringData` values masked.
+#[cfg(test)]
 fn redact_body(body: &[u8]) -> String {
+    redact_body_for(body, false)
+}
+
+/// A body for the log: at most 10 kB, with every Secret value and token masked. `secret_path`
+/// says the body belongs to a Secret even without a `kind` (patches); such bodies that are not
+/// JSON are withheld entirely.
+fn redact_body_for(body: &[u8], secret_path: bool) -> String {
     let text = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(mut v) => {
+            if secret_path {
+                mask_secret_fields(&mut v);
+            }
             redact_secrets(&mut v);
             v.to_string()
         }
+        Err(_) if secret_path => "<redacted>".to_string(),
         Err(_) => String::from_utf8_lossy(body).into_owned(),
     };
     if text.len() > 10240 {
@@ -634,21 +660,40 @@ fn redact_body(body: &[u8]) -> String {
     }
 }
 
-fn redact_secrets(v: &mut serde_json::Value) {
-    let is_secret = v.get("kind").and_then(|k| k.as_str()) == Some("Secret");
-    if is_secret {
-        for field in ["data", "stringData"] {
-            if let Some(m) = v.get_mut(field).and_then(|d| d.as_object_mut()) {
-                for val in m.values_mut() {
-                    *val = serde_json::Value::String("<redacted>".into());
-                }
+/// Masks a Secret's values: `data`, `stringData`, and the last-applied annotation (which
+/// holds them in clear).
+fn mask_secret_fields(v: &mut serde_json::Value) {
+    let masked = || serde_json::Value::String("<redacted>".into());
+    for field in ["data", "stringData"] {
+        if let Some(m) = v.get_mut(field).and_then(|d| d.as_object_mut()) {
+            for val in m.values_mut() {
+                *val = masked();
             }
         }
     }
-    if let Some(items) = v.get_mut("items").and_then(|i| i.as_array_mut()) {
-        for item in items {
-            redact_secrets(item);
+    if let Some(a) =
+        v.pointer_mut("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
+    {
+        *a = masked();
+    }
+}
+
+/// Masks every Secret (at any depth: lists, Table rows, watch events) and every issued token
+/// (`TokenRequest` status).
+fn redact_secrets(v: &mut serde_json::Value) {
+    match v.get("kind").and_then(|k| k.as_str()) {
+        Some("Secret") => mask_secret_fields(v),
+        Some("TokenRequest") => {
+            if let Some(t) = v.pointer_mut("/status/token") {
+                *t = serde_json::Value::String("<redacted>".into());
+            }
         }
+        _ => {}
+    }
+    match v {
+        serde_json::Value::Object(m) => m.values_mut().for_each(redact_secrets),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(redact_secrets),
+        _ => {}
     }
 }
 
@@ -772,6 +817,21 @@ mod tests {
     fn client_is_send_sync_and_clone() {
         fn check<T: Send + Sync + Clone + 'static>() {}
         check::<Client>();
+    }
+
+    #[test]
+    fn nested_secrets_tokens_and_secret_patches_are_redacted() {
+        let table = br#"{"kind":"Table","rows":[{"object":{"kind":"Secret","data":{"k":"c2VjcmV0"},"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"stringData\":{\"k\":\"hunter2\"}}"}}}}]}"#;
+        let out = redact_body_for(table, false);
+        assert!(!out.contains("c2VjcmV0") && !out.contains("hunter2"), "{out}");
+        let tr = br#"{"kind":"TokenRequest","status":{"token":"eyJhbGciOi.x.y"}}"#;
+        assert!(!redact_body_for(tr, false).contains("eyJhbGciOi"));
+        let patch = br#"{"data":{"k":"c2VjcmV0"}}"#;
+        assert!(!redact_body_for(patch, true).contains("c2VjcmV0"));
+        assert_eq!(redact_body_for(b"k: hunter2", true), "<redacted>");
+        assert!(is_secret_path("/api/v1/namespaces/a/secrets/s?fieldManager=x"));
+        assert!(is_secret_path("/api/v1/secrets"));
+        assert!(!is_secret_path("/api/v1/namespaces/secrets/pods"));
     }
 
     #[test]
