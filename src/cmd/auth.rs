@@ -3,6 +3,9 @@
 //! SelfSubjectAccessReview and SelfSubjectRulesReview, with kubectl's answers, table and exit
 //! codes (`yes` exits 0, `no` exits 1).
 
+// `Status` is the error type of the whole API; boxing it here alone would buy nothing.
+#![allow(clippy::result_large_err)]
+
 use crate::cli::{CliError, Ctx, connect, exit::Exit};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -143,27 +146,27 @@ async fn can_i(a: CanIArgs, ctx: &Ctx) -> Result<Exit, CliError> {
     } else {
         ctx.global.namespace.clone().unwrap_or_else(|| client.default_namespace().to_string())
     };
-    if let (Question::Resource { group, resource, .. }, Some(ty)) = (&mut question, type_arg) {
-        if ty != "*" {
-            let discovery = connect::discovery(ctx, &client).await?;
-            match discovery.resolve(&ty) {
-                Some(r) => {
-                    *group = r.group.clone();
-                    *resource = r.plural.clone();
-                }
-                None => match ty.split_once('.') {
-                    Some((res, g)) => {
-                        ctx.io.err(&format!(
-                            "Warning: the server doesn't have a resource type '{res}' in group '{g}'\n\n"
-                        ));
-                        *resource = res.to_string();
-                        *group = g.to_string();
-                    }
-                    None => ctx.io.err(&format!(
-                        "Warning: the server doesn't have a resource type '{ty}'\n\n"
-                    )),
-                },
+    if let (Question::Resource { group, resource, .. }, Some(ty)) = (&mut question, type_arg)
+        && ty != "*"
+    {
+        let discovery = connect::discovery(ctx, &client).await?;
+        match discovery.resolve(&ty) {
+            Some(r) => {
+                *group = r.group.clone();
+                *resource = r.plural.clone();
             }
+            None => match ty.split_once('.') {
+                Some((res, g)) => {
+                    ctx.io.err(&format!(
+                        "Warning: the server doesn't have a resource type '{res}' in group '{g}'\n\n"
+                    ));
+                    *resource = res.to_string();
+                    *group = g.to_string();
+                }
+                None => ctx
+                    .io
+                    .err(&format!("Warning: the server doesn't have a resource type '{ty}'\n\n")),
+            },
         }
     }
     let (path, body) = match &question {

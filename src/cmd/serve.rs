@@ -16,6 +16,8 @@
 //! `KCTL_TEST_EXIT_ON_STDIN_EOF=1` shuts the server down when its stdin closes (so a test
 //! harness that dies never leaves a server behind).
 
+#![allow(clippy::result_large_err)]
+
 use crate::apiserver::ApiServer;
 use crate::apiserver::clock::{FixedClock, SeededUids};
 use crate::cli::{CliError, Ctx, exit::Exit};

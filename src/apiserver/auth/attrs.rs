@@ -174,10 +174,10 @@ pub fn from_request(
             "delete" => a.verb = "deletecollection".into(),
             _ => {}
         }
-        if matches!(a.verb.as_str(), "list" | "watch") {
-            if let Some(n) = name_selector {
-                a.name = n;
-            }
+        if matches!(a.verb.as_str(), "list" | "watch")
+            && let Some(n) = name_selector
+        {
+            a.name = n;
         }
     } else if a.verb == "get" && watch {
         a.verb = "watch".into();

@@ -114,7 +114,7 @@ impl Rule {
         });
         res_ok
             && (self.resource_names.is_empty()
-                || (!a.name.is_empty() && self.resource_names.iter().any(|n| *n == a.name)))
+                || (!a.name.is_empty() && self.resource_names.contains(&a.name)))
     }
 
     /// Splits a rule into one rule per (group, resource, name, verb) or (url, verb).

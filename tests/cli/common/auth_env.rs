@@ -259,10 +259,10 @@ impl TestEnv {
             // The server may refuse before reading everything (413); keep the answer anyway.
             let _ = tls.write_all(&req).await;
             let mut out = Vec::new();
-            if let Err(e) = tls.read_to_end(&mut out).await {
-                if out.is_empty() {
-                    return fail(e.to_string());
-                }
+            if let Err(e) = tls.read_to_end(&mut out).await
+                && out.is_empty()
+            {
+                return fail(e.to_string());
             }
             let text = String::from_utf8_lossy(&out).into_owned();
             let code = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
