@@ -1,5 +1,6 @@
 //! The CLI integration tests: the real `kctl` binary, against the real bundled apiserver.
 
+mod auth_local;
 mod auth_negative;
 mod auth_rbac;
 mod bad_manifests;
