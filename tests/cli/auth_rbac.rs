@@ -343,3 +343,18 @@ fn impersonation_needs_the_impersonate_verb() {
         r#"users "carol" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope"#,
     );
 }
+
+#[test]
+fn aggregated_rules_are_written_back() {
+    let env = policy_env();
+    let rules =
+        |name: &str| env.kubectl(&["get", "clusterrole", name, "-o", "jsonpath={.rules}"]).stdout;
+    assert!(rules("view").contains("deployments"), "{}", rules("view"));
+    assert!(!rules("view").contains("secrets"), "{}", rules("view"));
+    assert!(rules("edit").contains("secrets"), "{}", rules("edit"));
+    assert!(rules("admin").contains("rolebindings"), "{}", rules("admin"));
+    env.admin_apply("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: widgets-view\n  labels: {rbac.authorization.k8s.io/aggregate-to-view: \"true\"}\nrules:\n- {apiGroups: [example.com], resources: [widgets], verbs: [get]}\n");
+    assert!(rules("view").contains("widgets"), "{}", rules("view"));
+    assert_eq!(env.kubectl(&["delete", "clusterrole", "widgets-view"]).code, 0);
+    assert!(!rules("view").contains("widgets"), "{}", rules("view"));
+}

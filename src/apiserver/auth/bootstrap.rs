@@ -291,5 +291,6 @@ pub fn ensure(server: &ApiServer) -> Result<(), StoreError> {
             }
         }
     }
+    super::rbac::reconcile_aggregation(server);
     Ok(())
 }

@@ -291,8 +291,16 @@ pub async fn middleware(State(server): State<ApiServer>, req: Request, next: Nex
     {
         return status_response(s);
     }
+    let aggregation_may_change = attrs.resource_request
+        && attrs.group == rbac::GROUP
+        && attrs.resource == "clusterroles"
+        && !matches!(attrs.verb.as_str(), "get" | "list" | "watch");
     req.extensions_mut().insert(user);
-    next.run(req).await
+    let resp = next.run(req).await;
+    if aggregation_may_change && resp.status().is_success() {
+        rbac::reconcile_aggregation(&server);
+    }
+    resp
 }
 
 /// Sends `req` through the router unchecked (for the middleware's own dry runs).

@@ -347,6 +347,47 @@ fn selector_matches(sel: &Value, labels: &Value) -> bool {
     any
 }
 
+/// Writes every aggregated ClusterRole's rules into the store as the union of the rules of
+/// the ClusterRoles its selectors pick (in name order), as kube-controller-manager's
+/// aggregation controller does, so `get clusterrole admin -o yaml` shows what it grants.
+/// Conflicting concurrent writes are left for the next reconciliation.
+pub fn reconcile_aggregation(server: &ApiServer) {
+    let mut all = list(server, "clusterroles", None);
+    all.sort_by(|a, b| a["metadata"]["name"].as_str().cmp(&b["metadata"]["name"].as_str()));
+    for role in &all {
+        let Some(selectors) = role["aggregationRule"]["clusterRoleSelectors"].as_array() else {
+            continue;
+        };
+        let mut rules: Vec<Value> = Vec::new();
+        for other in &all {
+            if other["metadata"]["name"] == role["metadata"]["name"]
+                || !selectors.iter().any(|s| selector_matches(s, &other["metadata"]["labels"]))
+            {
+                continue;
+            }
+            for r in other["rules"].as_array().into_iter().flatten() {
+                let normalized = Rule::from_json(r).to_json();
+                if !rules.contains(&normalized) {
+                    rules.push(normalized);
+                }
+            }
+        }
+        let current: Vec<Value> = role["rules"]
+            .as_array()
+            .map(|a| a.iter().map(|r| Rule::from_json(r).to_json()).collect())
+            .unwrap_or_default();
+        if current == rules {
+            continue;
+        }
+        let name = role["metadata"]["name"].as_str().unwrap_or_default();
+        let rv = role["metadata"]["resourceVersion"].as_str().and_then(|v| v.parse().ok());
+        let mut updated = role.clone();
+        updated["rules"] = Value::Array(rules);
+        let key = Key::new(&format!("clusterroles.{GROUP}"), "", name);
+        let _ = server.store().update(&key, updated, rv);
+    }
+}
+
 /// Whether `user` may do `a`.
 pub fn authorize(server: &ApiServer, user: &UserInfo, a: &Attributes) -> Decision {
     if user.groups.iter().any(|g| g == MASTERS) {
