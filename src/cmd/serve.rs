@@ -9,7 +9,7 @@
 //! `--auth`, requests must authenticate (static tokens from `--token-auth-file`, client
 //! certificates signed by `--client-ca-file`, or ServiceAccount tokens this server issues) and
 //! are authorized by RBAC; `--write-kubeconfig` then carries a fresh admin token (group
-//! `system:masters`). Kubeconfigs are always written with mode 0600.
+//! `system:masters`). Kubeconfigs are always written with mode 0600, `--data-dir` is 0700.
 //!
 //! For reproducible tests, `KCTL_TEST_NOW` (an RFC 3339 time) freezes the server clock and
 //! `KCTL_TEST_UID_SEED` (an integer) makes uids and generated names deterministic, and
@@ -123,6 +123,17 @@ pub fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> 
     }
 }
 
+/// Creates `dir` if needed and makes it accessible to its owner only (state may hold Secrets).
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// The authentication configuration and admin token for `--auth`.
 fn auth_config(
     args: &ServeArgs,
@@ -182,6 +193,8 @@ fn build_server(
 fn open_durable(
     dir: &std::path::Path,
 ) -> Result<Arc<dyn crate::apiserver::store::Store>, CliError> {
+    private_dir(dir)
+        .map_err(|e| CliError::message(format!("--data-dir {}: {e}", dir.display())))?;
     let store = crate::apiserver::store::sqlite::SqliteStore::open(dir)
         .map_err(|e| CliError::message(format!("--data-dir {}: {e}", dir.display())))?;
     Ok(Arc::new(store))

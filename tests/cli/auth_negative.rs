@@ -249,3 +249,32 @@ fn no_credentials_in_verbose_logs() {
         }
     }
 }
+
+#[test]
+fn durable_state_directory_is_private() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("state");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kctl"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env_clear()
+        .env("KCTL_TEST_EXIT_ON_STDIN_EOF", "1")
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().expect("stderr"))
+        .read_line(&mut line)
+        .expect("banner");
+    assert!(line.starts_with("Serving on "), "{line}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&data).expect("data dir").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
