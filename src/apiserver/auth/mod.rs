@@ -119,7 +119,7 @@ impl AuthConfig {
 }
 
 fn status_response(s: Status) -> Response {
-    ApiError(s).into_response()
+    ApiError::from(s).into_response()
 }
 
 /// 401 `Unauthorized`, as kube-apiserver sends it.

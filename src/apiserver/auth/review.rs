@@ -88,7 +88,7 @@ fn access_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
     } else if let Some(n) = spec.get("nonResourceAttributes").filter(|v| v.is_object()) {
         Attributes { verb: str_of(&n["verb"]), path: str_of(&n["path"]), ..Default::default() }
     } else {
-        return ApiError(Status::invalid(
+        return ApiError::from(Status::invalid(
             "authorization.k8s.io",
             "SelfSubjectAccessReview",
             "",
@@ -172,7 +172,7 @@ fn token_request(server: &ApiServer, a: &Attributes, body: &[u8]) -> Response {
         .flatten()
         .map(|s| s.value())
     else {
-        return ApiError(Status::not_found("", "serviceaccounts", &a.name)).into_response();
+        return ApiError::from(Status::not_found("", "serviceaccounts", &a.name)).into_response();
     };
     let secs = tr["spec"]["expirationSeconds"].as_i64().unwrap_or(3600);
     if secs < 600 {
@@ -278,7 +278,7 @@ pub async fn check_escalation(
     let name = obj["metadata"]["name"].as_str().unwrap_or(&a.name).to_string();
     let Some(res) = rbac_resource(&a.resource) else { return Ok(()) };
     let ns = a.namespace.clone();
-    let deny = |why: String| ApiError::forbidden(&res, &name, &why).0;
+    let deny = |why: String| *ApiError::forbidden(&res, &name, &why).0;
     let owner = rbac::rules_for(server, user, &ns);
     match a.resource.as_str() {
         "roles" | "clusterroles" => {
