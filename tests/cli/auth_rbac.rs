@@ -191,6 +191,14 @@ fn escalation_is_prevented() {
     assert!(r.stderr.contains(want), "{r}");
     let r = env.kubectl(&["get", "role", "deleter", "-n", "dev"]);
     assert!(r.stderr.contains("NotFound"), "{r}");
+    // kubectl apply on the existing role (a strategic merge patch) within dave's rights works…
+    env.write("ok-role2.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: lister, namespace: dev}\nrules:\n- {apiGroups: [\"\"], resources: [pods], verbs: [list, get]}\n");
+    ok(&env.kubectl_as("dave", &["apply", "-f", "ok-role2.yaml"]));
+    // …and beyond them is refused.
+    env.write("bad-role2.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: lister, namespace: dev}\nrules:\n- {apiGroups: [\"\"], resources: [pods], verbs: [list, get, deletecollection]}\n");
+    let r = env.kubectl_as("dave", &["apply", "-f", "bad-role2.yaml"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"deletecollection\"]}"), "{r}");
     // Escalating an existing role by patch is refused too, and the role is unchanged.
     let r = env.kubectl_as(
         "dave",
@@ -209,7 +217,7 @@ fn escalation_is_prevented() {
     assert!(r.stderr.contains("is attempting to grant RBAC permissions not currently held"), "{r}");
     let r =
         env.kubectl(&["get", "role", "lister", "-n", "dev", "-o", "jsonpath={.rules[0].verbs}"]);
-    assert_eq!(r.stdout, r#"["list"]"#, "{r}");
+    assert_eq!(r.stdout, r#"["list","get"]"#, "{r}");
     // Binding a role one does not hold is refused; binding one one holds is fine.
     env.write("bad-rb.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: bob-admin, namespace: dev}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}]\n");
     let r = env.kubectl_as("dave", &["apply", "-f", "bad-rb.yaml"]);
