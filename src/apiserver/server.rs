@@ -29,13 +29,87 @@ pub fn tls_config(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<rustls::ServerC
     tls_config_with_client_ca(cert_pem, key_pem, None)
 }
 
-/// Like [`tls_config`], and when `client_ca_pem` is given, requests client certificates and
-/// accepts only those that chain to it (expired or foreign ones fail the handshake); clients
-/// without a certificate may still connect and authenticate with a bearer token.
+/// The verifier of client certificates signed by the CA bundle `pem`: chain, validity period
+/// and client-auth usage, as webpki checks them.
+pub fn client_ca_verifier(
+    pem: &[u8],
+) -> Result<Arc<dyn rustls::server::danger::ClientCertVerifier>, TlsError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for ca in CertificateDer::pem_slice_iter(pem) {
+        let ca = ca.map_err(|e| TlsError::ClientCa(e.to_string()))?;
+        roots.add(ca).map_err(|e| TlsError::ClientCa(e.to_string()))?;
+    }
+    if roots.is_empty() {
+        return Err(TlsError::ClientCa("no certificate found".into()));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+        .allow_unauthenticated()
+        .build()
+        .map_err(|e| TlsError::ClientCa(e.to_string()))
+}
+
+/// Asks for a client certificate and checks the handshake signature (the client holds the
+/// key), but leaves the chain to authentication, as kube-apiserver does: an expired or
+/// foreign certificate gets `401 Unauthorized` rather than a failed handshake. Only the
+/// authenticator (with the same CA verifier) may turn a presented certificate into a user.
+#[derive(Debug)]
+struct RequestClientCert(Arc<dyn rustls::server::danger::ClientCertVerifier>);
+
+impl rustls::server::danger::ClientCertVerifier for RequestClientCert {
+    fn offer_client_auth(&self) -> bool {
+        true
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        false
+    }
+
+    fn root_hint_subjects(&self) -> &[rustls::DistinguishedName] {
+        self.0.root_hint_subjects()
+    }
+
+    fn verify_client_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::server::danger::ClientCertVerified, rustls::Error> {
+        Ok(rustls::server::danger::ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// Like [`tls_config`], and with `client_ca` (see [`client_ca_verifier`]) also requests client
+/// certificates; clients without one may still connect and use a bearer token. Certificates
+/// are validated by authentication, not here (see `auth::AuthConfig::with_client_ca`).
 pub fn tls_config_with_client_ca(
     cert_pem: &[u8],
     key_pem: &[u8],
-    client_ca_pem: Option<&[u8]>,
+    client_ca: Option<Arc<dyn rustls::server::danger::ClientCertVerifier>>,
 ) -> Result<Arc<rustls::ServerConfig>, TlsError> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -47,29 +121,12 @@ pub fn tls_config_with_client_ca(
     }
     let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| TlsError::Key(e.to_string()))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+    let builder = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsError::Config(e.to_string()))?;
-    let builder = match client_ca_pem {
+    let builder = match client_ca {
         None => builder.with_no_client_auth(),
-        Some(pem) => {
-            let mut roots = rustls::RootCertStore::empty();
-            for ca in CertificateDer::pem_slice_iter(pem) {
-                let ca = ca.map_err(|e| TlsError::ClientCa(e.to_string()))?;
-                roots.add(ca).map_err(|e| TlsError::ClientCa(e.to_string()))?;
-            }
-            if roots.is_empty() {
-                return Err(TlsError::ClientCa("no certificate found".into()));
-            }
-            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
-                Arc::new(roots),
-                provider,
-            )
-            .allow_unauthenticated()
-            .build()
-            .map_err(|e| TlsError::ClientCa(e.to_string()))?;
-            builder.with_client_cert_verifier(verifier)
-        }
+        Some(v) => builder.with_client_cert_verifier(Arc::new(RequestClientCert(v))),
     };
     let mut config =
         builder.with_single_cert(certs, key).map_err(|e| TlsError::Config(e.to_string()))?;

@@ -245,6 +245,17 @@ async fn shutdown_signal() {
 
 /// Runs `kctl serve`.
 pub async fn run(args: ServeArgs, ctx: &Ctx) -> Result<Exit, CliError> {
+    let client_ca = match &args.client_ca_file {
+        Some(p) => {
+            let pem = std::fs::read(p)
+                .map_err(|e| CliError::message(format!("cannot read {}: {e}", p.display())))?;
+            Some(
+                crate::apiserver::server::client_ca_verifier(&pem)
+                    .map_err(|e| CliError::message(format!("--client-ca-file: {e}")))?,
+            )
+        }
+        None => None,
+    };
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => {
             let read = |p: &PathBuf| {
@@ -252,18 +263,20 @@ pub async fn run(args: ServeArgs, ctx: &Ctx) -> Result<Exit, CliError> {
                     .map_err(|e| CliError::message(format!("cannot read {}: {e}", p.display())))
             };
             let cert_pem = read(cert)?;
-            let client_ca = args.client_ca_file.as_ref().map(read).transpose()?;
             let config = crate::apiserver::server::tls_config_with_client_ca(
                 &cert_pem,
                 &read(key)?,
-                client_ca.as_deref(),
+                client_ca.clone(),
             )
             .map_err(|e| CliError::message(e.to_string()))?;
             Some((config, cert_pem))
         }
         _ => None,
     };
-    let auth = auth_config(&args)?;
+    let auth = auth_config(&args)?.map(|(cfg, token)| match &client_ca {
+        Some(v) => (cfg.with_client_ca(v.clone()), token),
+        None => (cfg, token),
+    });
     let admin_token = auth.as_ref().map(|(_, t)| t.clone());
     let server = build_server(&args, auth.map(|(c, _)| c))?;
     let listener = tokio::net::TcpListener::bind(&args.addr)

@@ -198,7 +198,10 @@ fn escalation_is_prevented() {
     env.write("bad-role2.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: lister, namespace: dev}\nrules:\n- {apiGroups: [\"\"], resources: [pods], verbs: [list, get, deletecollection]}\n");
     let r = env.kubectl_as("dave", &["apply", "-f", "bad-role2.yaml"]);
     assert_eq!(r.code, 1, "{r}");
-    assert!(r.stderr.contains("{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"deletecollection\"]}"), "{r}");
+    assert!(
+        r.stderr.contains("{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"deletecollection\"]}"),
+        "{r}"
+    );
     // Escalating an existing role by patch is refused too, and the role is unchanged.
     let r = env.kubectl_as(
         "dave",

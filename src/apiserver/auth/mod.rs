@@ -84,6 +84,7 @@ struct Trusted;
 pub struct AuthConfig {
     tokens: authn::TokenFile,
     signer: authn::TokenSigner,
+    client_ca: Option<Arc<dyn rustls::server::danger::ClientCertVerifier>>,
 }
 
 /// Errors building an [`AuthConfig`].
@@ -98,13 +99,25 @@ pub enum AuthConfigError {
 }
 
 impl AuthConfig {
-    /// A configuration accepting the tokens of `tokens` (kube-apiserver's CSV format),
-    /// client certificates the TLS layer verified, and ServiceAccount tokens this server issues.
+    /// A configuration accepting the tokens of `tokens` (kube-apiserver's CSV format) and
+    /// ServiceAccount tokens this server issues; client certificates once
+    /// [`AuthConfig::with_client_ca`] names their CA.
     pub fn new(tokens: authn::TokenFile) -> Result<AuthConfig, AuthConfigError> {
         Ok(AuthConfig {
             tokens,
             signer: authn::TokenSigner::random().ok_or(AuthConfigError::Random)?,
+            client_ca: None,
         })
+    }
+
+    /// Accepts client certificates this verifier validates (chain to `--client-ca-file`,
+    /// within their validity period); the TLS layer only proves the client holds the key.
+    pub fn with_client_ca(
+        mut self,
+        verifier: Arc<dyn rustls::server::danger::ClientCertVerifier>,
+    ) -> AuthConfig {
+        self.client_ca = Some(verifier);
+        self
     }
 
     /// Adds a static token (the admin credential `kctl serve --auth` writes to its kubeconfig).
@@ -166,7 +179,8 @@ fn authenticate(server: &ApiServer, cfg: &AuthConfig, req: &Request) -> Option<U
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
     if let Some(certs) = req.extensions().get::<PeerCertificates>()
-        && let Some(user) = certs.0.first().and_then(|leaf| authn::cert_user(leaf))
+        && let Some(verifier) = &cfg.client_ca
+        && let Some(user) = verified_cert_user(verifier.as_ref(), &certs.0)
     {
         return Some(user);
     }
@@ -176,6 +190,21 @@ fn authenticate(server: &ApiServer, cfg: &AuthConfig, req: &Request) -> Option<U
     }
     let now = server.clock().now().timestamp();
     cfg.signer.verify(server, token, now)
+}
+
+/// The user of a presented chain (leaf first) that `verifier` accepts now.
+fn verified_cert_user(
+    verifier: &dyn rustls::server::danger::ClientCertVerifier,
+    chain: &[Vec<u8>],
+) -> Option<UserInfo> {
+    use rustls::pki_types::{CertificateDer, UnixTime};
+    let (leaf, rest) = chain.split_first()?;
+    let intermediates: Vec<CertificateDer<'_>> =
+        rest.iter().map(|c| CertificateDer::from(c.as_slice())).collect();
+    verifier
+        .verify_client_cert(&CertificateDer::from(leaf.as_slice()), &intermediates, UnixTime::now())
+        .ok()?;
+    authn::cert_user(leaf)
 }
 
 fn header_values(h: &HeaderMap, name: &str) -> Vec<String> {
