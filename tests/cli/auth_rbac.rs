@@ -221,6 +221,22 @@ fn escalation_is_prevented() {
     let r =
         env.kubectl(&["get", "role", "lister", "-n", "dev", "-o", "jsonpath={.rules[0].verbs}"]);
     assert_eq!(r.stdout, r#"["list","get"]"#, "{r}");
+    // A patch of a role that does not exist is a plain NotFound, and creates nothing.
+    let r = env.kubectl_as(
+        "dave",
+        &[
+            "patch",
+            "role",
+            "ghost",
+            "-n",
+            "dev",
+            "--type=merge",
+            "-p",
+            r#"{"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]}"#,
+        ],
+    );
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains(r#"roles.rbac.authorization.k8s.io "ghost" not found"#), "{r}");
     // Binding a role one does not hold is refused; binding one one holds is fine.
     env.write("bad-rb.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: bob-admin, namespace: dev}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}]\n");
     let r = env.kubectl_as("dave", &["apply", "-f", "bad-rb.yaml"]);

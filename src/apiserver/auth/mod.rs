@@ -313,12 +313,25 @@ pub async fn middleware(State(server): State<ApiServer>, req: Request, next: Nex
     if let Some(resp) = review::handle(&server, &user, &attrs, &body, protobuf) {
         return resp;
     }
-    if server.auth().is_some()
-        && !user.is_master()
-        && let Err(s) =
-            review::check_escalation(&server, &user, &attrs, req.uri(), req.headers(), &body).await
-    {
-        return status_response(s);
+    if server.auth().is_some() && !user.is_master() {
+        match review::check_escalation(&server, &user, &attrs, req.uri(), req.headers(), &body)
+            .await
+        {
+            review::Verdict::Proceed => {}
+            review::Verdict::Refuse(resp) => return resp,
+            review::Verdict::Replace(obj) => {
+                // Store exactly the checked object, guarded by its resourceVersion.
+                let bytes = serde_json::to_vec(&obj).unwrap_or_default();
+                let (mut parts, _) = req.into_parts();
+                parts.method = Method::PUT;
+                parts.headers.remove(header::CONTENT_LENGTH);
+                parts.headers.insert(
+                    header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/json"),
+                );
+                req = Request::from_parts(parts, Body::from(bytes));
+            }
+        }
     }
     let aggregation_may_change = attrs.resource_request
         && attrs.group == rbac::GROUP

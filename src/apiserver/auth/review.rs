@@ -219,18 +219,27 @@ fn escalation_message(user: &UserInfo, missing: &[String]) -> String {
     )
 }
 
-/// The object a create, update or patch would store: the body, or for a PATCH the result of
-/// the same patch sent as a dry run.
-async fn new_object(
+/// What the middleware does with an RBAC write after the escalation checks.
+#[derive(Debug)]
+pub enum Verdict {
+    /// Send the request on unchanged.
+    Proceed,
+    /// A PATCH whose result passed the checks: store exactly this object instead (a PUT with
+    /// the resourceVersion it was computed from, so a concurrent change makes it a conflict
+    /// rather than an unchecked grant).
+    Replace(Value),
+    /// Answer with this response and change nothing.
+    Refuse(Response),
+}
+
+/// The object a PATCH would store, computed by sending it as a dry run; a failed dry run is
+/// the answer to give.
+async fn dry_run_patch(
     server: &ApiServer,
-    a: &Attributes,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Option<Value>, Status> {
-    if a.verb != "patch" {
-        return Ok(serde_json::from_slice(body).ok());
-    }
+) -> Result<Value, Response> {
     let query = match uri.query() {
         Some(q) if !q.is_empty() => format!("{q}&dryRun=All"),
         _ => "dryRun=All".to_string(),
@@ -240,16 +249,18 @@ async fn new_object(
     if let Some(ct) = headers.get(http::header::CONTENT_TYPE) {
         req = req.header(http::header::CONTENT_TYPE, ct);
     }
-    let req = req.body(Body::from(body.to_vec())).map_err(|e| Status::internal(e.to_string()))?;
-    let Some(resp) = super::call_trusted(server, req).await else { return Ok(None) };
+    let internal = |e: String| ApiError::internal(e).into_response();
+    let req = req.body(Body::from(body.to_vec())).map_err(|e| internal(e.to_string()))?;
+    let resp = super::call_trusted(server, req)
+        .await
+        .ok_or_else(|| internal("the dry run failed".into()))?;
     if !resp.status().is_success() {
-        // The real request will fail the same way; let the handler report it.
-        return Ok(None);
+        return Err(resp);
     }
     let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
         .await
-        .map_err(|e| Status::internal(e.to_string()))?;
-    Ok(serde_json::from_slice(&bytes).ok())
+        .map_err(|e| internal(e.to_string()))?;
+    serde_json::from_slice(&bytes).map_err(|e| internal(e.to_string()))
 }
 
 /// kube-apiserver's escalation prevention: a Role or ClusterRole may only grant what its author
@@ -262,7 +273,7 @@ pub async fn check_escalation(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(), Status> {
+) -> Verdict {
     if !a.resource_request
         || a.group != GROUP
         || !a.subresource.is_empty()
@@ -272,11 +283,32 @@ pub async fn check_escalation(
             "roles" | "clusterroles" | "rolebindings" | "clusterrolebindings"
         )
     {
-        return Ok(());
+        return Verdict::Proceed;
     }
-    let Some(obj) = new_object(server, a, uri, headers, body).await? else { return Ok(()) };
+    let obj = if a.verb == "patch" {
+        match dry_run_patch(server, uri, headers, body).await {
+            Ok(v) => v,
+            Err(resp) => return Verdict::Refuse(resp),
+        }
+    } else {
+        // Not JSON: the handler refuses it without storing anything.
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(_) => return Verdict::Proceed,
+        }
+    };
+    match judge(server, user, a, &obj) {
+        Err(s) => Verdict::Refuse(ApiError::from(s).into_response()),
+        Ok(false) if a.verb == "patch" => Verdict::Replace(obj),
+        Ok(_) => Verdict::Proceed,
+    }
+}
+
+/// The escalation rules for the object a write would store: `Ok(true)` when the user may
+/// `escalate`/`bind` anyway, `Ok(false)` when they hold every right granted, else the 403.
+fn judge(server: &ApiServer, user: &UserInfo, a: &Attributes, obj: &Value) -> Result<bool, Status> {
     let name = obj["metadata"]["name"].as_str().unwrap_or(&a.name).to_string();
-    let Some(res) = rbac_resource(&a.resource) else { return Ok(()) };
+    let Some(res) = rbac_resource(&a.resource) else { return Ok(true) };
     let ns = a.namespace.clone();
     let deny = |why: String| *ApiError::forbidden(&res, &name, &why).0;
     let owner = rbac::rules_for(server, user, &ns);
@@ -284,7 +316,7 @@ pub async fn check_escalation(
         "roles" | "clusterroles" => {
             let escalate = Attributes::resource("escalate", GROUP, &a.resource, &ns, &name);
             if rbac::authorize(server, user, &escalate).allowed {
-                return Ok(());
+                return Ok(true);
             }
             let rules: Vec<Rule> = obj["rules"]
                 .as_array()
@@ -302,7 +334,7 @@ pub async fn check_escalation(
                     "must have cluster-admin privileges to use the aggregationRule".into(),
                 ));
             }
-            Ok(())
+            Ok(false)
         }
         _ => {
             let kind = obj["roleRef"]["kind"].as_str().unwrap_or_default();
@@ -310,14 +342,18 @@ pub async fn check_escalation(
             let role_res = if kind == "Role" { "roles" } else { "clusterroles" };
             let bind = Attributes::resource("bind", GROUP, role_res, &ns, role);
             if rbac::authorize(server, user, &bind).allowed {
-                return Ok(());
+                return Ok(true);
             }
             let Some(rules) = rbac::role_rules(server, kind, role, &ns) else {
                 let q = format!("{role_res}.{GROUP}");
                 return Err(deny(format!("{q} {role:?} not found")));
             };
             let missing = rbac::uncovered(&owner, &rules);
-            if missing.is_empty() { Ok(()) } else { Err(deny(escalation_message(user, &missing))) }
+            if missing.is_empty() {
+                Ok(false)
+            } else {
+                Err(deny(escalation_message(user, &missing)))
+            }
         }
     }
 }
