@@ -59,7 +59,7 @@ pub fn cache_dir(ctx: &Ctx) -> Option<PathBuf> {
 
 /// Loads discovery for `client`, through the on-disk cache.
 pub async fn discovery(ctx: &Ctx, client: &Client) -> Result<Discovery, CliError> {
-    Discovery::load(client, cache_dir(ctx).as_deref()).await.map_err(client_error)
+    Discovery::load(client, cache_dir(ctx).as_deref()).await.map_err(|e| report(ctx, e))
 }
 
 /// Maps a client error to the CLI's: API errors keep their `Status`.
