@@ -1,6 +1,7 @@
 //! The command line: global flags (kubectl's names and meanings), parsing, dispatch, error
 //! rendering and exit codes.
 
+pub mod connect;
 pub mod ctx;
 pub mod error;
 pub mod exit;

@@ -1,1 +1,736 @@
-//! kubeconfig, one `Client` over two transports (HTTP and in-process), discovery, REST mapping.
+//! The API client: kubeconfig loading and merging ([`kubeconfig`]), resolution of flags and
+//! kubeconfig into one [`RestConfig`] ([`config`]), one [`Client`] over two transports (HTTP
+//! with reqwest and rustls, or the embedded apiserver's router called in-process), request
+//! logging at `-v=6`/`-v=8`, and discovery with REST mapping ([`discovery`]).
+//!
+//! Every non-2xx answer becomes [`Error::Api`] carrying the server's `Status` (or one
+//! synthesized the way client-go does when the body is not a `Status`).
+
+pub mod config;
+pub mod discovery;
+pub mod kubeconfig;
+
+pub use config::{Env, Overrides, RestConfig};
+pub use discovery::{ApiResource, Discovery, resource_path};
+
+use crate::object::Status;
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use std::convert::Infallible;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// The in-process transport: the apiserver's router as a tower service.
+pub type InProcessService = tower::util::BoxCloneService<
+    http::Request<axum::body::Body>,
+    http::Response<axum::body::Body>,
+    Infallible,
+>;
+
+/// Errors from talking to an apiserver.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The server answered with a non-2xx status.
+    #[error("{0}")]
+    Api(Status),
+    /// The request did not get an HTTP answer (connection refused, TLS failure, timeout).
+    #[error("{0}")]
+    Transport(String),
+    /// The answer could not be decoded.
+    #[error("{0}")]
+    Decode(String),
+    /// The kubeconfig or flags are invalid.
+    #[error("{0}")]
+    Config(String),
+    /// Discovery failed or found nothing usable.
+    #[error("{0}")]
+    Discovery(String),
+}
+
+impl Error {
+    /// The server's `Status`, when this is an API error.
+    pub fn status(&self) -> Option<&Status> {
+        match self {
+            Error::Api(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// True for a `NotFound` API error.
+    pub fn is_not_found(&self) -> bool {
+        self.status().is_some_and(Status::is_not_found)
+    }
+}
+
+/// A raw request: method, path with query, headers and body.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// HTTP method.
+    pub method: Method,
+    /// Path and query, e.g. `/api/v1/namespaces/default/configmaps?limit=500`.
+    pub path: String,
+    /// Extra headers (`Accept` defaults to `application/json`).
+    pub headers: HeaderMap,
+    /// Body bytes (empty for none).
+    pub body: Bytes,
+}
+
+impl Request {
+    /// A request without body.
+    pub fn new(method: Method, path: impl Into<String>) -> Request {
+        Request { method, path: path.into(), headers: HeaderMap::new(), body: Bytes::new() }
+    }
+
+    /// Sets a header (ignored when the value is not a valid header value).
+    pub fn header(mut self, name: header::HeaderName, value: &str) -> Request {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers.insert(name, v);
+        }
+        self
+    }
+
+    /// Sets the body and its content type.
+    pub fn body(self, content_type: &str, body: impl Into<Bytes>) -> Request {
+        let mut r = self.header(header::CONTENT_TYPE, content_type);
+        r.body = body.into();
+        r
+    }
+}
+
+/// A raw response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Body bytes.
+    pub body: Bytes,
+}
+
+impl Response {
+    /// The `Content-Type` header, or "".
+    pub fn content_type(&self) -> &str {
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// `Warning` header texts (`299 - "msg"` → `msg`), as kubectl prints them.
+    pub fn warnings(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::WARNING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|w| {
+                let text = w.splitn(3, ' ').nth(2).unwrap_or(w).trim();
+                text.strip_prefix('"')
+                    .and_then(|t| t.strip_suffix('"'))
+                    .map(|t| t.replace("\\\"", "\""))
+                    .unwrap_or_else(|| text.to_string())
+            })
+            .collect()
+    }
+}
+
+/// The client `User-Agent`.
+pub fn user_agent() -> String {
+    format!(
+        "kctl/v{} ({}/{})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            a => a,
+        }
+    )
+}
+
+/// A client of one apiserver. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    namespace: String,
+    verbosity: u8,
+    auth: Auth,
+}
+
+enum Transport {
+    Http { http: reqwest::Client, base: String },
+    InProcess(Mutex<InProcessService>),
+}
+
+#[derive(Default)]
+struct Auth {
+    token: Option<String>,
+    token_file: Option<std::path::PathBuf>,
+    basic: Option<(String, String)>,
+    impersonate_user: Option<String>,
+    impersonate_groups: Vec<String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = match &self.inner.transport {
+            Transport::Http { base, .. } => base.as_str(),
+            Transport::InProcess(_) => "in-process",
+        };
+        f.debug_struct("Client").field("server", &t).finish()
+    }
+}
+
+impl Client {
+    /// An HTTP(S) client for a resolved configuration.
+    pub fn http(cfg: &RestConfig) -> Result<Client, Error> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut b = reqwest::Client::builder().user_agent(user_agent()).http1_only();
+        if let Some(t) = cfg.timeout {
+            b = b.timeout(t);
+        }
+        let mut cert_pem = cfg.client_cert_pem.clone();
+        let mut key_pem = cfg.client_key_pem.clone();
+        let mut token = cfg.token.clone();
+        if let Some(exec) = &cfg.exec {
+            if token.is_none() && cert_pem.is_none() {
+                let cred = run_exec_plugin(exec, cfg)?;
+                token = cred.token.or(token);
+                if let (Some(c), Some(k)) = (cred.client_certificate_data, cred.client_key_data) {
+                    cert_pem = Some(c.into_bytes());
+                    key_pem = Some(k.into_bytes());
+                }
+            }
+        }
+        if cfg.insecure {
+            b = b.tls_danger_accept_invalid_certs(true);
+        } else if let Some(ca) = &cfg.ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(ca)
+                .map_err(|e| Error::Config(format!("unable to load root certificates: {e}")))?;
+            if certs.is_empty() {
+                return Err(Error::Config(
+                    "unable to load root certificates: no certificates found".into(),
+                ));
+            }
+            b = b.tls_certs_only(certs);
+        }
+        if let (Some(c), Some(k)) = (&cert_pem, &key_pem) {
+            let mut pem = c.clone();
+            if !pem.ends_with(b"\n") {
+                pem.push(b'\n');
+            }
+            pem.extend_from_slice(k);
+            let id = reqwest::Identity::from_pem(&pem)
+                .map_err(|e| Error::Config(format!("invalid client certificate or key: {e}")))?;
+            b = b.identity(id);
+        }
+        let http = b.build().map_err(|e| Error::Config(format!("cannot build client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport: Transport::Http { http, base: cfg.server.trim_end_matches('/').into() },
+                namespace: cfg.namespace.clone(),
+                verbosity: cfg.verbosity,
+                auth: Auth {
+                    token,
+                    token_file: cfg.token_file.clone(),
+                    basic: cfg.basic_auth.clone(),
+                    impersonate_user: cfg.impersonate_user.clone(),
+                    impersonate_groups: cfg.impersonate_groups.clone(),
+                },
+            }),
+        })
+    }
+
+    /// A client of the embedded local cluster: the apiserver's router called directly.
+    pub fn in_process(svc: InProcessService, namespace: String) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                transport: Transport::InProcess(Mutex::new(svc)),
+                namespace,
+                verbosity: 0,
+                auth: Auth::default(),
+            }),
+        }
+    }
+
+    /// The same client logging at verbosity `v` (`-v`).
+    pub fn with_verbosity(self, v: u8) -> Client {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.verbosity = v;
+                Client { inner: Arc::new(inner) }
+            }
+            Err(shared) => Client { inner: shared },
+        }
+    }
+
+    /// The namespace commands use when `-n` is not given.
+    pub fn default_namespace(&self) -> &str {
+        &self.inner.namespace
+    }
+
+    /// The server's base URL; `None` for the in-process transport.
+    pub fn base_url(&self) -> Option<&str> {
+        match &self.inner.transport {
+            Transport::Http { base, .. } => Some(base),
+            Transport::InProcess(_) => None,
+        }
+    }
+
+    fn display_url(&self, path: &str) -> String {
+        match &self.inner.transport {
+            Transport::Http { base, .. } => format!("{base}{path}"),
+            Transport::InProcess(_) => format!("local://{path}"),
+        }
+    }
+
+    /// Sends a request and returns the response whatever its status.
+    pub async fn send(&self, req: Request) -> Result<Response, Error> {
+        let start = Instant::now();
+        let url = self.display_url(&req.path);
+        let v = self.inner.verbosity;
+        if v >= 8 {
+            log_line(&format!("Request Headers: {}", format_headers(&self.log_headers(&req))));
+            if !req.body.is_empty() {
+                log_line(&format!("Request Body: {}", redact_body(&req.body)));
+            }
+        }
+        let result = match &self.inner.transport {
+            Transport::Http { http, base } => self.send_http(http, base, req).await,
+            Transport::InProcess(svc) => {
+                let svc = match svc.lock() {
+                    Ok(g) => g.clone(),
+                    Err(p) => p.into_inner().clone(),
+                };
+                send_in_process(svc, req).await
+            }
+        };
+        let ms = start.elapsed().as_millis();
+        if v >= 6 {
+            match &result {
+                Ok((method, resp)) => {
+                    let reason = resp.status.canonical_reason().unwrap_or("");
+                    log_line(&format!(
+                        "{method} {url} {} {reason} in {ms} milliseconds",
+                        resp.status.as_u16()
+                    ));
+                    if v >= 8 {
+                        log_line(&format!(
+                            "Response Headers: {}",
+                            format_headers(&resp.headers)
+                        ));
+                        if !resp.body.is_empty() {
+                            log_line(&format!("Response Body: {}", redact_body(&resp.body)));
+                        }
+                    }
+                }
+                Err((method, e)) => {
+                    log_line(&format!("{method} {url}  in {ms} milliseconds"));
+                    if v >= 8 {
+                        log_line(&format!("error: {e}"));
+                    }
+                }
+            }
+        }
+        result.map(|(_, r)| r).map_err(|(_, e)| e)
+    }
+
+    fn log_headers(&self, req: &Request) -> HeaderMap {
+        let mut h = req.headers.clone();
+        if !h.contains_key(header::ACCEPT) {
+            h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        }
+        if let Ok(ua) = HeaderValue::from_str(&user_agent()) {
+            h.insert(header::USER_AGENT, ua);
+        }
+        if self.inner.auth.token.is_some() || self.inner.auth.token_file.is_some() {
+            h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer <masked>"));
+        }
+        h
+    }
+
+    async fn send_http(
+        &self,
+        http: &reqwest::Client,
+        base: &str,
+        req: Request,
+    ) -> Result<(Method, Response), (Method, Error)> {
+        let method = req.method.clone();
+        let url = format!("{base}{}", req.path);
+        let mut rb = http.request(req.method.clone(), &url).headers(req.headers.clone());
+        if !req.headers.contains_key(header::ACCEPT) {
+            rb = rb.header(header::ACCEPT, "application/json");
+        }
+        let auth = &self.inner.auth;
+        if let Some(file) = &auth.token_file {
+            if auth.token.is_none() {
+                let t = std::fs::read_to_string(file).map_err(|e| {
+                    (
+                        method.clone(),
+                        Error::Config(format!("unable to read token file {}: {e}", file.display())),
+                    )
+                })?;
+                rb = rb.bearer_auth(t.trim());
+            }
+        }
+        if let Some(t) = &auth.token {
+            rb = rb.bearer_auth(t);
+        } else if let Some((u, p)) = &auth.basic {
+            rb = rb.basic_auth(u, Some(p));
+        }
+        if let Some(u) = &auth.impersonate_user {
+            rb = rb.header("Impersonate-User", u);
+        }
+        for g in &auth.impersonate_groups {
+            rb = rb.header("Impersonate-Group", g);
+        }
+        if !req.body.is_empty() || matches!(req.method, Method::POST | Method::PUT | Method::PATCH)
+        {
+            rb = rb.body(req.body.clone());
+        }
+        let resp = rb.send().await.map_err(|e| (method.clone(), transport_error(&url, &e)))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| (method.clone(), Error::Transport(error_chain(&e))))?;
+        Ok((method, Response { status, headers, body }))
+    }
+
+    /// Sends a request; a non-2xx answer becomes [`Error::Api`].
+    pub async fn request(&self, req: Request) -> Result<Response, Error> {
+        let method = req.method.clone();
+        let resp = self.send(req).await?;
+        if resp.status.is_success() {
+            Ok(resp)
+        } else {
+            Err(Error::Api(status_from_response(&method, &resp)))
+        }
+    }
+
+    async fn json(&self, req: Request) -> Result<serde_json::Value, Error> {
+        let resp = self.request(req).await?;
+        if resp.body.is_empty() {
+            return Ok(serde_json::Value::Null);
+        }
+        serde_json::from_slice(&resp.body)
+            .map_err(|e| Error::Decode(format!("invalid JSON in response: {e}")))
+    }
+
+    /// GET a JSON document.
+    pub async fn get(&self, path: &str) -> Result<serde_json::Value, Error> {
+        self.json(Request::new(Method::GET, path)).await
+    }
+
+    /// POST a body; returns the decoded answer.
+    pub async fn post(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<Bytes>,
+    ) -> Result<serde_json::Value, Error> {
+        self.json(Request::new(Method::POST, path).body(content_type, body)).await
+    }
+
+    /// PUT a body; returns the decoded answer.
+    pub async fn put(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<Bytes>,
+    ) -> Result<serde_json::Value, Error> {
+        self.json(Request::new(Method::PUT, path).body(content_type, body)).await
+    }
+
+    /// PATCH with a patch document of the given content type.
+    pub async fn patch(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<Bytes>,
+    ) -> Result<serde_json::Value, Error> {
+        self.json(Request::new(Method::PATCH, path).body(content_type, body)).await
+    }
+
+    /// DELETE, optionally with `DeleteOptions` as JSON.
+    pub async fn delete(
+        &self,
+        path: &str,
+        body: Option<Bytes>,
+    ) -> Result<serde_json::Value, Error> {
+        let req = Request::new(Method::DELETE, path);
+        let req = match body {
+            Some(b) => req.body("application/json", b),
+            None => req,
+        };
+        self.json(req).await
+    }
+}
+
+async fn send_in_process(
+    svc: InProcessService,
+    req: Request,
+) -> Result<(Method, Response), (Method, Error)> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let method = req.method.clone();
+    let mut builder = http::Request::builder().method(req.method.clone()).uri(&req.path);
+    if let Some(h) = builder.headers_mut() {
+        *h = req.headers.clone();
+        if !h.contains_key(header::ACCEPT) {
+            h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        }
+        if let Ok(ua) = HeaderValue::from_str(&user_agent()) {
+            h.insert(header::USER_AGENT, ua);
+        }
+    }
+    let hreq = builder
+        .body(axum::body::Body::from(req.body))
+        .map_err(|e| (method.clone(), Error::Transport(format!("invalid request: {e}"))))?;
+    let resp = match svc.oneshot(hreq).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    let (parts, body) = resp.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(|e| (method.clone(), Error::Transport(e.to_string())))?
+        .to_bytes();
+    Ok((method, Response { status: parts.status, headers: parts.headers, body }))
+}
+
+/// The `Status` for a non-2xx response: the body when it is a `Status`, otherwise one built
+/// as client-go builds it from the HTTP code.
+pub fn status_from_response(method: &Method, resp: &Response) -> Status {
+    if let Ok(s) = serde_json::from_slice::<Status>(&resp.body) {
+        if s.kind == "Status" {
+            let mut s = s;
+            if s.code == 0 {
+                s.code = resp.status.as_u16();
+            }
+            return s;
+        }
+    }
+    let code = resp.status.as_u16();
+    let body = String::from_utf8_lossy(&resp.body).trim().to_string();
+    let (reason, message) = match code {
+        400 => ("BadRequest", "the server rejected our request for an unknown reason".to_string()),
+        401 => ("Unauthorized", "the server has asked for the client to provide credentials".into()),
+        403 => ("Forbidden", if body.is_empty() { "forbidden".into() } else { body.clone() }),
+        404 => ("NotFound", "the server could not find the requested resource".into()),
+        405 => (
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource".into(),
+        ),
+        406 => ("NotAcceptable", "the server was unable to respond with a content type that the client supports".into()),
+        409 => ("Conflict", "the server reported a conflict".into()),
+        415 => ("UnsupportedMediaType", "the server was unable to handle the content type".into()),
+        422 => ("Invalid", "the server rejected our request due to an error in our request".into()),
+        429 => (
+            "TooManyRequests",
+            "the server has received too many requests and has asked us to try again later".into(),
+        ),
+        503 => ("ServiceUnavailable", "the server is currently unable to handle the request".into()),
+        504 => (
+            "Timeout",
+            "the server was unable to return a response in the time allotted, but may still be processing the request".into(),
+        ),
+        500 => (
+            "InternalError",
+            format!("an error on the server ({body:?}) has prevented the request from succeeding"),
+        ),
+        _ => (
+            "Unknown",
+            format!("an error on the server ({body:?}) has prevented the request from succeeding"),
+        ),
+    };
+    let _ = method;
+    Status::failure(code, reason, message)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let t = s.to_string();
+        if !out.contains(&t) {
+            out.push_str(": ");
+            out.push_str(&t);
+        }
+        src = s.source();
+    }
+    out
+}
+
+/// kubectl's wording for requests that got no HTTP answer.
+fn transport_error(url: &str, e: &reqwest::Error) -> Error {
+    let chain = error_chain(e);
+    let host = url
+        .split_once("://")
+        .map(|(_, r)| r.split('/').next().unwrap_or(r))
+        .unwrap_or(url)
+        .to_string();
+    if chain.contains("Connection refused") || chain.contains("connection refused") {
+        return Error::Transport(format!(
+            "The connection to the server {host} was refused - did you specify the right host or port?"
+        ));
+    }
+    if e.is_timeout() {
+        return Error::Transport(format!(
+            "Unable to connect to the server: context deadline exceeded (Client.Timeout exceeded while awaiting headers) for {url}"
+        ));
+    }
+    Error::Transport(format!("Unable to connect to the server: {chain}"))
+}
+
+fn format_headers(h: &HeaderMap) -> String {
+    let mut parts: Vec<String> = h
+        .iter()
+        .map(|(k, v)| {
+            let val = if k == header::AUTHORIZATION {
+                "<masked>".to_string()
+            } else {
+                v.to_str().unwrap_or("<binary>").to_string()
+            };
+            format!("{k}: {val}")
+        })
+        .collect();
+    parts.sort();
+    parts.join(", ")
+}
+
+/// A body for the log: at most 10 kB, with Secret `data`/`stringData` values masked.
+fn redact_body(body: &[u8]) -> String {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut v) => {
+            redact_secrets(&mut v);
+            v.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    if text.len() > 10240 {
+        let mut cut = 10240;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{} [truncated {} chars]", &text[..cut], text.len() - cut)
+    } else {
+        text
+    }
+}
+
+fn redact_secrets(v: &mut serde_json::Value) {
+    let is_secret = v.get("kind").and_then(|k| k.as_str()) == Some("Secret");
+    if is_secret {
+        for field in ["data", "stringData"] {
+            if let Some(m) = v.get_mut(field).and_then(|d| d.as_object_mut()) {
+                for val in m.values_mut() {
+                    *val = serde_json::Value::String("<redacted>".into());
+                }
+            }
+        }
+    }
+    if let Some(items) = v.get_mut("items").and_then(|i| i.as_array_mut()) {
+        for item in items {
+            redact_secrets(item);
+        }
+    }
+}
+
+/// One log line in klog's shape: `I1126 12:00:00.000000   12345 round_trippers.go:553] …`.
+fn log_line(msg: &str) {
+    let now = chrono::Utc::now();
+    let line = format!(
+        "I{} {:>7} round_trippers.go:553] {msg}\n",
+        now.format("%m%d %H:%M:%S%.6f"),
+        std::process::id()
+    );
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(line.as_bytes());
+}
+
+/// What an exec credential plugin returned.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExecStatus {
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    client_certificate_data: Option<String>,
+    #[serde(default)]
+    client_key_data: Option<String>,
+}
+
+fn run_exec_plugin(exec: &kubeconfig::ExecConfig, cfg: &RestConfig) -> Result<ExecStatus, Error> {
+    let api_version =
+        exec.api_version.clone().unwrap_or_else(|| "client.authentication.k8s.io/v1".into());
+    let mut spec = serde_json::json!({"interactive": false});
+    if exec.provide_cluster_info {
+        spec["cluster"] = serde_json::json!({"server": cfg.server});
+    }
+    let info = serde_json::json!({"kind": "ExecCredential", "apiVersion": api_version, "spec": spec});
+    let mut cmd = std::process::Command::new(&exec.command);
+    cmd.args(&exec.args)
+        .env("KUBERNETES_EXEC_INFO", info.to_string())
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit());
+    for e in &exec.env {
+        cmd.env(&e.name, &e.value);
+    }
+    let out = cmd.output().map_err(|e| {
+        let hint = exec.install_hint.as_deref().map(|h| format!("\n\n{h}")).unwrap_or_default();
+        Error::Config(format!(
+            "getting credentials: exec: executable {} failed: {e}{hint}",
+            exec.command
+        ))
+    })?;
+    if !out.status.success() {
+        return Err(Error::Config(format!(
+            "getting credentials: exec: executable {} failed with {}",
+            exec.command, out.status
+        )));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+        Error::Config(format!("getting credentials: decoding stdout: {e}"))
+    })?;
+    let status = v.get("status").cloned().unwrap_or_default();
+    serde_json::from_value(status)
+        .map_err(|e| Error::Config(format!("getting credentials: decoding status: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthesizes_status_for_plain_bodies() {
+        let resp = Response {
+            status: StatusCode::NOT_FOUND,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"404 page not found"),
+        };
+        let s = status_from_response(&Method::GET, &resp);
+        assert_eq!(s.reason, "NotFound");
+        assert_eq!(s.message, "the server could not find the requested resource");
+        assert_eq!(s.code, 404);
+    }
+
+    #[test]
+    fn secret_bodies_are_redacted() {
+        let b = br#"{"kind":"Secret","data":{"password":"c2VjcmV0"}}"#;
+        let out = redact_body(b);
+        assert!(!out.contains("c2VjcmV0"), "{out}");
+    }
+
+    #[test]
+    fn warning_header_text() {
+        let mut h = HeaderMap::new();
+        h.append(header::WARNING, HeaderValue::from_static("299 - \"unknown field \\\"spec.foo\\\"\""));
+        let r = Response { status: StatusCode::OK, headers: h, body: Bytes::new() };
+        assert_eq!(r.warnings(), vec!["unknown field \"spec.foo\"".to_string()]);
+    }
+}
