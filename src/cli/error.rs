@@ -11,6 +11,15 @@ pub enum CliError {
     /// An error the server returned, printed as `Error from server (<reason>): <message>`.
     #[error("{0}")]
     Server(Status),
+    /// An error the server returned for an object read from a file; `when` is kubectl's
+    /// `error when creating "deploy.yaml"` context.
+    #[error("{when}: {status}")]
+    ServerWhen {
+        /// The server's answer.
+        status: Status,
+        /// The context phrase.
+        when: String,
+    },
     /// Several errors (one per object); each printed on its own line.
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Many(Vec<CliError>),
@@ -38,6 +47,7 @@ impl CliError {
         match self {
             CliError::Message(m) => format!("error: {m}\n"),
             CliError::Server(s) => format!("{}\n", render_status(s)),
+            CliError::ServerWhen { status, when } => format!("{}\n", render_status_when(status, when)),
             CliError::Many(errs) => errs.iter().map(CliError::render).collect(),
             CliError::Reported(_) => String::new(),
         }
@@ -46,10 +56,39 @@ impl CliError {
 
 /// kubectl's rendering of a server `Status` error (`Error from server (NotFound): …`).
 pub fn render_status(s: &Status) -> String {
+    render(s, None)
+}
+
+/// kubectl's rendering of a server error about an object from a file:
+/// `Error from server (AlreadyExists): error when creating "x.yaml": …`.
+pub fn render_status_when(s: &Status, when: &str) -> String {
+    render(s, Some(when))
+}
+
+fn render(s: &Status, when: Option<&str>) -> String {
+    let context = when.map(|w| format!("{w}: ")).unwrap_or_default();
+    if s.reason == "Invalid" {
+        if let Some(d) = s.details.as_ref().filter(|d| !d.causes.is_empty() && !d.name.is_empty()) {
+            let mut seen = Vec::new();
+            for c in &d.causes {
+                let line = if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) };
+                if !seen.contains(&line) {
+                    seen.push(line);
+                }
+            }
+            return if seen.len() == 1 {
+                format!("The {} \"{}\" is invalid: {}", d.kind, d.name, seen[0])
+            } else {
+                let lines: Vec<String> = seen.iter().map(|l| format!("* {l}")).collect();
+                format!("The {} \"{}\" is invalid: \n{}", d.kind, d.name, lines.join("\n"))
+            };
+        }
+        return format!("The request is invalid: {context}{}", s.message);
+    }
     if s.reason.is_empty() {
-        format!("Error from server: {}", s.message)
+        format!("Error from server: {context}{}", s.message)
     } else {
-        format!("Error from server ({}): {}", s.reason, s.message)
+        format!("Error from server ({}): {context}{}", s.reason, s.message)
     }
 }
 

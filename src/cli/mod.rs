@@ -7,6 +7,8 @@ pub mod error;
 pub mod exit;
 pub mod flags;
 pub mod global;
+pub mod objects;
+pub mod output;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::process::ExitCode;
