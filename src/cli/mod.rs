@@ -6,6 +6,7 @@ pub mod error;
 pub mod exit;
 pub mod flags;
 pub mod global;
+pub mod input;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::process::ExitCode;

@@ -75,6 +75,8 @@ pub struct ApplyArgs {
 }
 
 /// Runs `kctl apply`.
-pub async fn run(_args: ApplyArgs, _ctx: &Ctx) -> Result<Exit, CliError> {
+pub async fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Exit, CliError> {
+    let manifests = crate::cli::input::load_manifests(&args.files, ctx).await?;
+    let _ = manifests;
     Err(super::unavailable("apply"))
 }
