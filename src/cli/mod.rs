@@ -7,6 +7,7 @@ pub mod error;
 pub mod exit;
 pub mod flags;
 pub mod global;
+pub mod input;
 pub mod objects;
 pub mod output;
 
