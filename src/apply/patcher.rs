@@ -5,8 +5,8 @@
 use super::{DryRun, Validation, last_applied, query};
 use crate::client::{self, ApiResource, Client, Request, Response, discovery::resource_path};
 use crate::object::{Status, gojson, meta};
-use crate::patch::{self, PatchError, PatchType};
 use crate::patch::schema::{LookupPatchMeta, NoSchema, builtin};
+use crate::patch::{self, PatchError, PatchType};
 use http::Method;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -197,7 +197,11 @@ fn write_query(opts: &Options) -> String {
     }
 }
 
-async fn send_json(client: &Client, req: Request, when: &'static str) -> Result<(Value, Vec<String>), ApplyError> {
+async fn send_json(
+    client: &Client,
+    req: Request,
+    when: &'static str,
+) -> Result<(Value, Vec<String>), ApplyError> {
     let resp: Response = client.request(req).await.map_err(api_err(when))?;
     let value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
     Ok((value, resp.warnings()))
@@ -213,7 +217,11 @@ pub async fn get_live(client: &Client, path: &str) -> Result<Option<Value>, Appl
 }
 
 /// Creates the object as apply does (POST with the annotation, nulls dropped).
-pub async fn create(client: &Client, t: &Target<'_>, opts: &Options) -> Result<Applied, ApplyError> {
+pub async fn create(
+    client: &Client,
+    t: &Target<'_>,
+    opts: &Options,
+) -> Result<Applied, ApplyError> {
     let body = last_applied::create_body(t.manifest);
     if opts.dry_run == DryRun::Client {
         let object = serde_json::from_str(&body).unwrap_or(Value::Null);
@@ -328,7 +336,11 @@ pub async fn server_side(
             ("fieldValidation", validation),
             ("force", force),
         ]),
-        _ => query(&[("fieldManager", &opts.field_manager), ("fieldValidation", validation), ("force", force)]),
+        _ => query(&[
+            ("fieldManager", &opts.field_manager),
+            ("fieldValidation", validation),
+            ("force", force),
+        ]),
     };
     let body = gojson::to_string_nl(t.manifest);
     let req = Request::new(Method::PATCH, format!("{}{q}", t.path()))

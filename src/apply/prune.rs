@@ -35,20 +35,25 @@ resources by default when used with the --namespace flag in a future release. To
 current behaviour, list the resources you want to target explicitly in the --prune-allowlist flag.";
 
 /// Resolves allowlist entries (`core/v1/ConfigMap`, `apps/v1/Deployment`) to resources.
-pub fn resolve_allowlist(discovery: &Discovery, entries: &[String]) -> Result<Vec<ApiResource>, String> {
+pub fn resolve_allowlist(
+    discovery: &Discovery,
+    entries: &[String],
+) -> Result<Vec<ApiResource>, String> {
     entries
         .iter()
         .map(|e| {
             let parts: Vec<&str> = e.split('/').collect();
             let [group, version, kind] = parts[..] else {
-                return Err(format!("invalid GroupVersionKind format: {e}, please follow <group/version/kind>"));
+                return Err(format!(
+                    "invalid GroupVersionKind format: {e}, please follow <group/version/kind>"
+                ));
             };
             let group = if group == "core" { "" } else { group };
-            let api_version = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
-            discovery
-                .for_kind(&api_version, kind)
-                .cloned()
-                .ok_or_else(|| format!("no matches for kind \"{kind}\" in version \"{api_version}\""))
+            let api_version =
+                if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
+            discovery.for_kind(&api_version, kind).cloned().ok_or_else(|| {
+                format!("no matches for kind \"{kind}\" in version \"{api_version}\"")
+            })
         })
         .collect()
 }
@@ -100,8 +105,12 @@ pub async fn delete(client: &Client, c: &Candidate, dry_run: DryRun) -> Result<(
         return Ok(());
     }
     let body = match dry_run {
-        DryRun::Server => "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Background\",\"dryRun\":[\"All\"]}\n",
-        _ => "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Background\"}\n",
+        DryRun::Server => {
+            "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Background\",\"dryRun\":[\"All\"]}\n"
+        }
+        _ => {
+            "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Background\"}\n"
+        }
     };
     let path = resource_path(&c.resource, meta::namespace(&c.object), meta::name(&c.object));
     client.delete(&path, Some(body.into())).await.map(|_| ())

@@ -47,7 +47,9 @@ impl CliError {
         match self {
             CliError::Message(m) => format!("error: {m}\n"),
             CliError::Server(s) => format!("{}\n", render_status(s)),
-            CliError::ServerWhen { status, when } => format!("{}\n", render_status_when(status, when)),
+            CliError::ServerWhen { status, when } => {
+                format!("{}\n", render_status_when(status, when))
+            }
             CliError::Many(errs) => errs.iter().map(CliError::render).collect(),
             CliError::Reported(_) => String::new(),
         }
@@ -71,7 +73,11 @@ fn render(s: &Status, when: Option<&str>) -> String {
         if let Some(d) = s.details.as_ref().filter(|d| !d.causes.is_empty() && !d.name.is_empty()) {
             let mut seen = Vec::new();
             for c in &d.causes {
-                let line = if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) };
+                let line = if c.field.is_empty() {
+                    c.message.clone()
+                } else {
+                    format!("{}: {}", c.field, c.message)
+                };
                 if !seen.contains(&line) {
                     seen.push(line);
                 }

@@ -79,8 +79,8 @@ fn is_url(s: &str) -> bool {
 /// Fetches a manifest URL, as kubectl does for `-f https://…`.
 async fn fetch(url: &str, ctx: &Ctx) -> Result<Vec<u8>, String> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut builder = reqwest::Client::builder()
-        .user_agent(concat!("kctl/", env!("CARGO_PKG_VERSION")));
+    let mut builder =
+        reqwest::Client::builder().user_agent(concat!("kctl/", env!("CARGO_PKG_VERSION")));
     if let Ok(Some(t)) = crate::cli::global::parse_duration(&ctx.global.request_timeout) {
         builder = builder.timeout(t);
     }

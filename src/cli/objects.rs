@@ -46,7 +46,8 @@ impl Resolved {
 
     /// True for a CustomResourceDefinition.
     pub fn is_crd(&self) -> bool {
-        self.resource.group == "apiextensions.k8s.io" && self.resource.kind == "CustomResourceDefinition"
+        self.resource.group == "apiextensions.k8s.io"
+            && self.resource.kind == "CustomResourceDefinition"
     }
 }
 
@@ -64,14 +65,21 @@ fn from_crds(manifests: &[Manifest], api_version: &str, kind: &str) -> Option<Ap
             return None;
         }
         let strings = |v: &Value| -> Vec<String> {
-            v.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(String::from)).collect()
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
         };
         Some(ApiResource {
             group: gv.group.clone(),
             version: gv.version.clone(),
             kind: kind.to_string(),
             plural: names["plural"].as_str()?.to_string(),
-            singular: names["singular"].as_str().map(String::from).unwrap_or_else(|| kind.to_lowercase()),
+            singular: names["singular"]
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| kind.to_lowercase()),
             short_names: strings(&names["shortNames"]),
             namespaced: spec["scope"] != "Cluster",
             verbs: vec![],
@@ -143,9 +151,5 @@ pub async fn resolve_all(
         };
         out.push(Resolved { object, resource, namespace, name, source, pending_crd });
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(CliError::Many(errors))
-    }
+    if errors.is_empty() { Ok(out) } else { Err(CliError::Many(errors)) }
 }

@@ -52,11 +52,7 @@ impl Output {
             return;
         }
         objects.iter_mut().for_each(crate::print::strip_managed_fields);
-        let v = if objects.len() == 1 {
-            objects.remove(0)
-        } else {
-            crate::print::as_list(objects)
-        };
+        let v = if objects.len() == 1 { objects.remove(0) } else { crate::print::as_list(objects) };
         ctx.io.out(&match self {
             Output::Yaml => crate::print::yaml::to_yaml(&v),
             _ => crate::print::json::to_json(&v),

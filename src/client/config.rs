@@ -143,9 +143,7 @@ impl RestConfig {
         let cluster = match kc.clusters.get(&cluster_name) {
             Some(c) => c.clone(),
             None if overrides.cluster.is_some() => {
-                return Err(Error::Config(format!(
-                    "cluster \"{cluster_name}\" does not exist"
-                )));
+                return Err(Error::Config(format!("cluster \"{cluster_name}\" does not exist")));
             }
             None => Cluster::default(),
         };
@@ -200,8 +198,7 @@ impl RestConfig {
         };
         if insecure && ca_pem.is_some() {
             return Err(Error::Config(
-                "specifying a root certificates file with the insecure flag is not allowed"
-                    .into(),
+                "specifying a root certificates file with the insecure flag is not allowed".into(),
             ));
         }
         let client_cert_pem = match (&user.client_certificate_data, &user.client_certificate) {

@@ -323,7 +323,8 @@ pub async fn fetch(client: &Client) -> Result<Vec<ApiResource>, Error> {
             } else {
                 format!("/apis/{g}/{v}?timeout=32s")
             };
-            let req = Request::new(Method::GET, path).header(header::ACCEPT, "application/json, */*");
+            let req =
+                Request::new(Method::GET, path).header(header::ACCEPT, "application/json, */*");
             async move { client.request(req).await }
         }))
         .await;
@@ -494,7 +495,10 @@ mod tests {
     #[test]
     fn paths() {
         let d = res("apps", "v1", "Deployment", "deployments", &[]);
-        assert_eq!(resource_path(&d, Some("ns"), Some("x")), "/apis/apps/v1/namespaces/ns/deployments/x");
+        assert_eq!(
+            resource_path(&d, Some("ns"), Some("x")),
+            "/apis/apps/v1/namespaces/ns/deployments/x"
+        );
         assert_eq!(resource_path(&d, None, None), "/apis/apps/v1/deployments");
         let mut n = res("", "v1", "Namespace", "namespaces", &["ns"]);
         n.namespaced = false;
@@ -504,8 +508,20 @@ mod tests {
     #[test]
     fn non_preferred_versions_map_when_asked_for() {
         let d = Discovery::from_resources(vec![
-            res("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", &["hpa"]),
-            res("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", &["hpa"]),
+            res(
+                "autoscaling",
+                "v2",
+                "HorizontalPodAutoscaler",
+                "horizontalpodautoscalers",
+                &["hpa"],
+            ),
+            res(
+                "autoscaling",
+                "v1",
+                "HorizontalPodAutoscaler",
+                "horizontalpodautoscalers",
+                &["hpa"],
+            ),
         ]);
         assert_eq!(d.resolve("hpa").map(|r| r.version.as_str()), Some("v2"));
         assert_eq!(

@@ -317,10 +317,7 @@ impl Client {
                         resp.status.as_u16()
                     ));
                     if v >= 8 {
-                        log_line(&format!(
-                            "Response Headers: {}",
-                            format_headers(&resp.headers)
-                        ));
+                        log_line(&format!("Response Headers: {}", format_headers(&resp.headers)));
                         if !resp.body.is_empty() {
                             log_line(&format!("Response Body: {}", redact_body(&resp.body)));
                         }
@@ -393,10 +390,8 @@ impl Client {
         let resp = rb.send().await.map_err(|e| (method.clone(), transport_error(&url, &e)))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| (method.clone(), Error::Transport(error_chain(&e))))?;
+        let body =
+            resp.bytes().await.map_err(|e| (method.clone(), Error::Transport(error_chain(&e))))?;
         Ok((method, Response { status, headers, body }))
     }
 
@@ -672,7 +667,8 @@ fn run_exec_plugin(exec: &kubeconfig::ExecConfig, cfg: &RestConfig) -> Result<Ex
     if exec.provide_cluster_info {
         spec["cluster"] = serde_json::json!({"server": cfg.server});
     }
-    let info = serde_json::json!({"kind": "ExecCredential", "apiVersion": api_version, "spec": spec});
+    let info =
+        serde_json::json!({"kind": "ExecCredential", "apiVersion": api_version, "spec": spec});
     let mut cmd = std::process::Command::new(&exec.command);
     cmd.args(&exec.args)
         .env("KUBERNETES_EXEC_INFO", info.to_string())
@@ -694,9 +690,8 @@ fn run_exec_plugin(exec: &kubeconfig::ExecConfig, cfg: &RestConfig) -> Result<Ex
             exec.command, out.status
         )));
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
-        Error::Config(format!("getting credentials: decoding stdout: {e}"))
-    })?;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| Error::Config(format!("getting credentials: decoding stdout: {e}")))?;
     let status = v.get("status").cloned().unwrap_or_default();
     serde_json::from_value(status)
         .map_err(|e| Error::Config(format!("getting credentials: decoding status: {e}")))
@@ -729,7 +724,10 @@ mod tests {
     #[test]
     fn warning_header_text() {
         let mut h = HeaderMap::new();
-        h.append(header::WARNING, HeaderValue::from_static("299 - \"unknown field \\\"spec.foo\\\"\""));
+        h.append(
+            header::WARNING,
+            HeaderValue::from_static("299 - \"unknown field \\\"spec.foo\\\"\""),
+        );
         let r = Response { status: StatusCode::OK, headers: h, body: Bytes::new() };
         assert_eq!(r.warnings(), vec!["unknown field \"spec.foo\"".to_string()]);
     }

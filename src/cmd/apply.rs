@@ -170,7 +170,9 @@ pub async fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Exit, CliError> {
     let mut discovery = connect::discovery(ctx, &client).await?;
     let objects = objects::resolve_all(ctx, &client, &mut discovery, &manifests, true).await?;
     let prune_kinds = match &plan.prune {
-        Some(p) => Some(prune::resolve_allowlist(&discovery, &p.allowlist).map_err(CliError::message)?),
+        Some(p) => {
+            Some(prune::resolve_allowlist(&discovery, &p.allowlist).map_err(CliError::message)?)
+        }
         None => None,
     };
     if plan.atomic && plan.opts.dry_run == DryRun::None {
@@ -206,7 +208,8 @@ async fn apply_all(
     plan: &Plan,
     objects: &[Resolved],
 ) -> Vec<Result<Applied, CliError>> {
-    let mut results: Vec<Option<Result<Applied, CliError>>> = (0..objects.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Result<Applied, CliError>>> =
+        (0..objects.len()).map(|_| None).collect();
     let mut printed = 0;
     let first: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].is_foundation()).collect();
     let rest: Vec<usize> = (0..objects.len()).filter(|&i| !objects[i].is_foundation()).collect();
@@ -257,11 +260,13 @@ async fn apply_one(client: &Client, plan: &Plan, obj: &Resolved) -> Result<Appli
 /// kubectl's rendering of a failed apply of one object.
 pub fn apply_error(e: ApplyError, obj: &Resolved, server_side: bool) -> CliError {
     match e {
-        ApplyError::Api { status, .. } if server_side && status.code == 415 => CliError::message(format!(
-            "server-side apply is not supported by this server for {}: {}",
-            obj.slash_name(),
-            status.message
-        )),
+        ApplyError::Api { status, .. } if server_side && status.code == 415 => {
+            CliError::message(format!(
+                "server-side apply is not supported by this server for {}: {}",
+                obj.slash_name(),
+                status.message
+            ))
+        }
         ApplyError::Api { status, when } => {
             CliError::ServerWhen { status, when: format!("error when {when} \"{}\"", obj.source) }
         }
@@ -279,7 +284,9 @@ async fn wait_for_crds(client: &Client, discovery: &mut Discovery, objects: &[Re
     let pending: Vec<&Resolved> = objects.iter().filter(|o| o.pending_crd).collect();
     for _ in 0..300 {
         if discovery.refresh(client).await.is_ok()
-            && pending.iter().all(|o| discovery.for_kind(&o.resource.api_version(), &o.resource.kind).is_some())
+            && pending
+                .iter()
+                .all(|o| discovery.for_kind(&o.resource.api_version(), &o.resource.kind).is_some())
         {
             return;
         }
@@ -288,7 +295,12 @@ async fn wait_for_crds(client: &Client, discovery: &mut Discovery, objects: &[Re
 }
 
 /// `--atomic`: a server-side dry run of every object; any failure stops everything.
-async fn check_all(ctx: &Ctx, client: &Client, plan: &Plan, objects: &[Resolved]) -> Result<(), CliError> {
+async fn check_all(
+    ctx: &Ctx,
+    client: &Client,
+    plan: &Plan,
+    objects: &[Resolved],
+) -> Result<(), CliError> {
     let mut dry = plan.clone();
     dry.opts.dry_run = DryRun::Server;
     let created_ns: BTreeSet<&str> = objects
@@ -300,9 +312,14 @@ async fn check_all(ctx: &Ctx, client: &Client, plan: &Plan, objects: &[Resolved]
         .map(|o| {
             let dry = &dry;
             async move {
-                if o.pending_crd || o.namespace.as_deref().is_some_and(|ns| created_ns.contains(ns)) {
+                if o.pending_crd || o.namespace.as_deref().is_some_and(|ns| created_ns.contains(ns))
+                {
                     // Cannot be checked before its CRD or Namespace exists.
-                    return Ok(Applied { outcome: Outcome::Unchanged, object: o.object.clone(), warnings: vec![] });
+                    return Ok(Applied {
+                        outcome: Outcome::Unchanged,
+                        object: o.object.clone(),
+                        warnings: vec![],
+                    });
                 }
                 apply_one(client, dry, o).await
             }
@@ -314,7 +331,9 @@ async fn check_all(ctx: &Ctx, client: &Client, plan: &Plan, objects: &[Resolved]
     if errors.is_empty() {
         return Ok(());
     }
-    ctx.io.err("error: --atomic: the server rejected some objects in a dry run; nothing was changed\n");
+    ctx.io.err(
+        "error: --atomic: the server rejected some objects in a dry run; nothing was changed\n",
+    );
     Err(CliError::Many(errors))
 }
 
@@ -331,9 +350,12 @@ async fn run_prune(
         .iter()
         .filter_map(|(_, a)| crate::object::meta::uid(&a.object).map(String::from))
         .collect();
-    let mut namespaces: BTreeSet<String> = objects.iter().filter_map(|o| o.namespace.clone()).collect();
+    let mut namespaces: BTreeSet<String> =
+        objects.iter().filter_map(|o| o.namespace.clone()).collect();
     if namespaces.is_empty() {
-        namespaces.insert(ctx.global.namespace.clone().unwrap_or_else(|| client.default_namespace().to_string()));
+        namespaces.insert(
+            ctx.global.namespace.clone().unwrap_or_else(|| client.default_namespace().to_string()),
+        );
     }
     let candidates = prune::candidates(client, kinds, &namespaces, p.selector.as_deref(), &uids)
         .await

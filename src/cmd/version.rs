@@ -101,7 +101,8 @@ pub async fn run(args: VersionArgs, ctx: &Ctx) -> Result<Exit, CliError> {
         }
         "yaml" => {
             // kubectl's YAML goes through JSON: keys come out sorted.
-            let v = serde_json::to_value(&versions).map_err(|e| CliError::message(e.to_string()))?;
+            let v =
+                serde_json::to_value(&versions).map_err(|e| CliError::message(e.to_string()))?;
             let text = serde_saphyr::to_string(&v).map_err(|e| CliError::message(e.to_string()))?;
             ctx.io.out(&text);
             if !text.ends_with('\n') {
@@ -127,7 +128,6 @@ async fn server_version(ctx: &Ctx) -> Result<Info, CliError> {
     let req = crate::client::Request::new(http::Method::GET, "/version?timeout=32s")
         .header(http::header::ACCEPT, "application/json, */*");
     let resp = client.request(req).await.map_err(|e| connect::report(ctx, e))?;
-    serde_json::from_slice(&resp.body).map_err(|e| {
-        CliError::message(format!("couldn't get version/kind; json parse error: {e}"))
-    })
+    serde_json::from_slice(&resp.body)
+        .map_err(|e| CliError::message(format!("couldn't get version/kind; json parse error: {e}")))
 }

@@ -231,12 +231,7 @@ fn collect_files(
     Ok(())
 }
 
-fn decode_into(
-    name: &str,
-    data: &[u8],
-    loaded: &mut Loaded,
-    errors: &mut Vec<ManifestError>,
-) {
+fn decode_into(name: &str, data: &[u8], loaded: &mut Loaded, errors: &mut Vec<ManifestError>) {
     let (manifests, warnings, errs) = decode_all(name, data);
     loaded.manifests.extend(manifests);
     loaded.warnings.extend(warnings);
@@ -251,10 +246,7 @@ pub fn decode(name: &str, data: &[u8]) -> Result<(Vec<Manifest>, Vec<Warning>), 
 
 /// Decodes and checks one stream, returning every object, warning and error (one per bad
 /// document; a syntax error ends the stream).
-pub fn decode_all(
-    name: &str,
-    data: &[u8],
-) -> (Vec<Manifest>, Vec<Warning>, Vec<ManifestError>) {
+pub fn decode_all(name: &str, data: &[u8]) -> (Vec<Manifest>, Vec<Warning>, Vec<ManifestError>) {
     let text = match std::str::from_utf8(data) {
         Ok(t) => t,
         Err(e) => {
@@ -428,7 +420,12 @@ fn required_string<'a>(
     prefix: &str,
 ) -> Result<&'a str, ManifestError> {
     match obj.get(field) {
-        None => Err(ManifestError::at(name, obj.line, obj.col, Problem::Missing(field_name(field, prefix)))),
+        None => Err(ManifestError::at(
+            name,
+            obj.line,
+            obj.col,
+            Problem::Missing(field_name(field, prefix)),
+        )),
         Some(n) if n.is_null() || n.as_str() == Some("") => {
             Err(ManifestError::at(name, n.line, n.col, Problem::Missing(field_name(field, prefix))))
         }
@@ -437,7 +434,11 @@ fn required_string<'a>(
                 name,
                 n.line,
                 n.col,
-                Problem::WrongType { field: join(prefix, field), want: "a string", got: n.type_name() },
+                Problem::WrongType {
+                    field: join(prefix, field),
+                    want: "a string",
+                    got: n.type_name(),
+                },
             )
         }),
     }
@@ -517,7 +518,11 @@ fn check_scalar(name: &str, n: &Node, path: &str) -> Result<(), ManifestError> {
             name,
             n.line,
             n.col,
-            Problem::Unquoted { path: path.to_string(), raw: y.raw.clone(), meaning: y.meaning.clone() },
+            Problem::Unquoted {
+                path: path.to_string(),
+                raw: y.raw.clone(),
+                meaning: y.meaning.clone(),
+            },
         ));
     }
     Ok(())
