@@ -106,3 +106,43 @@ fn conflicts(left: &Value, right: &Value) -> bool {
         _ => left != right,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn apply_follows_rfc_7386() {
+        let got = apply(&json!({"a": 1, "b": {"c": 2}}), &json!({"a": null, "b": {"d": 3}}));
+        assert_eq!(got, json!({"b": {"c": 2, "d": 3}}));
+    }
+
+    #[test]
+    fn two_way_creation() {
+        let patch = create_two_way(
+            &json!({"a": 1, "b": [1], "c": {"x": 1}}),
+            &json!({"b": [2], "c": {"x": 1}}),
+        );
+        assert_eq!(patch, json!({"a": null, "b": [2]}));
+    }
+
+    #[test]
+    fn three_way_creation_deletes_from_original_and_changes_from_current() {
+        let original = json!({"spec": {"size": 1, "opts": {"alpha": 1, "beta": 2}}, "gone": true});
+        let modified = json!({"spec": {"size": 2, "opts": {"alpha": 1}}});
+        let current = json!({"spec": {"size": 1, "opts": {"alpha": 9, "beta": 2}, "server": 1}, "gone": true});
+        let patch = create_three_way(&original, &modified, &current).unwrap();
+        assert_eq!(
+            patch,
+            json!({"gone": null, "spec": {"size": 2, "opts": {"alpha": 1, "beta": null}}})
+        );
+        let result = apply(&current, &patch);
+        assert_eq!(result, json!({"spec": {"size": 2, "opts": {"alpha": 1}, "server": 1}}));
+    }
+
+    #[test]
+    fn three_way_rejects_non_objects() {
+        assert!(create_three_way(&json!([1]), &json!({}), &json!({})).is_err());
+    }
+}

@@ -1,7 +1,9 @@
 //! The built-in patch metadata table: for every built-in type on a path to a field with a
 //! patch strategy or merge key, the fields that lead there or carry metadata. Type names
 //! are the OpenAPI definition names, so the table can be checked against the published
-//! schemas (see the `table_matches_openapi_v3` test).
+//! schemas (see the `table_matches_openapi_v3` test). Where published documents of
+//! different Kubernetes versions disagree, the table follows the newest: for example
+//! `LabelSelectorRequirement.key` no longer declares a (meaningless) merge strategy.
 
 use super::{Field, Kind, TypeDef};
 
@@ -37,15 +39,7 @@ pub(super) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "io.k8s.api.apps.v1.DaemonSetSpec",
-        fields: &[
-            Field::new(
-                "selector",
-                Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-                "",
-                "",
-            ),
-            Field::new("template", Some("io.k8s.api.core.v1.PodTemplateSpec"), "", ""),
-        ],
+        fields: &[Field::new("template", Some("io.k8s.api.core.v1.PodTemplateSpec"), "", "")],
     },
     TypeDef {
         name: "io.k8s.api.apps.v1.DaemonSetStatus",
@@ -62,12 +56,6 @@ pub(super) static TYPES: &[TypeDef] = &[
     TypeDef {
         name: "io.k8s.api.apps.v1.DeploymentSpec",
         fields: &[
-            Field::new(
-                "selector",
-                Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-                "",
-                "",
-            ),
             Field::new("strategy", None, "retainKeys", ""),
             Field::new("template", Some("io.k8s.api.core.v1.PodTemplateSpec"), "", ""),
         ],
@@ -86,15 +74,7 @@ pub(super) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "io.k8s.api.apps.v1.ReplicaSetSpec",
-        fields: &[
-            Field::new(
-                "selector",
-                Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-                "",
-                "",
-            ),
-            Field::new("template", Some("io.k8s.api.core.v1.PodTemplateSpec"), "", ""),
-        ],
+        fields: &[Field::new("template", Some("io.k8s.api.core.v1.PodTemplateSpec"), "", "")],
     },
     TypeDef {
         name: "io.k8s.api.apps.v1.ReplicaSetStatus",
@@ -111,12 +91,6 @@ pub(super) static TYPES: &[TypeDef] = &[
     TypeDef {
         name: "io.k8s.api.apps.v1.StatefulSetSpec",
         fields: &[
-            Field::new(
-                "selector",
-                Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-                "",
-                "",
-            ),
             Field::new("template", Some("io.k8s.api.core.v1.PodTemplateSpec"), "", ""),
             Field::new(
                 "volumeClaimTemplates",
@@ -143,23 +117,9 @@ pub(super) static TYPES: &[TypeDef] = &[
         fields: &[Field::new("metadata", Some(META), "", "")],
     },
     TypeDef {
-        name: "io.k8s.api.autoscaling.v2.ExternalMetricSource",
-        fields: &[Field::new("metric", Some("io.k8s.api.autoscaling.v2.MetricIdentifier"), "", "")],
-    },
-    TypeDef {
-        name: "io.k8s.api.autoscaling.v2.ExternalMetricStatus",
-        fields: &[Field::new("metric", Some("io.k8s.api.autoscaling.v2.MetricIdentifier"), "", "")],
-    },
-    TypeDef {
         name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler",
         fields: &[
             Field::new("metadata", Some(META), "", ""),
-            Field::new(
-                "spec",
-                Some("io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec"),
-                "",
-                "",
-            ),
             Field::new(
                 "status",
                 Some("io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus"),
@@ -169,56 +129,8 @@ pub(super) static TYPES: &[TypeDef] = &[
         ],
     },
     TypeDef {
-        name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec",
-        fields: &[Field::new("metrics", Some("io.k8s.api.autoscaling.v2.MetricSpec"), "", "")],
-    },
-    TypeDef {
         name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus",
-        fields: &[
-            Field::new("conditions", None, "merge", "type"),
-            Field::new("currentMetrics", Some("io.k8s.api.autoscaling.v2.MetricStatus"), "", ""),
-        ],
-    },
-    TypeDef {
-        name: "io.k8s.api.autoscaling.v2.MetricIdentifier",
-        fields: &[Field::new(
-            "selector",
-            Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-            "",
-            "",
-        )],
-    },
-    TypeDef {
-        name: "io.k8s.api.autoscaling.v2.MetricSpec",
-        fields: &[
-            Field::new("external", Some("io.k8s.api.autoscaling.v2.ExternalMetricSource"), "", ""),
-            Field::new("object", Some("io.k8s.api.autoscaling.v2.ObjectMetricSource"), "", ""),
-            Field::new("pods", Some("io.k8s.api.autoscaling.v2.PodsMetricSource"), "", ""),
-        ],
-    },
-    TypeDef {
-        name: "io.k8s.api.autoscaling.v2.MetricStatus",
-        fields: &[
-            Field::new("external", Some("io.k8s.api.autoscaling.v2.ExternalMetricStatus"), "", ""),
-            Field::new("object", Some("io.k8s.api.autoscaling.v2.ObjectMetricStatus"), "", ""),
-            Field::new("pods", Some("io.k8s.api.autoscaling.v2.PodsMetricStatus"), "", ""),
-        ],
-    },
-    TypeDef {
-        name: "io.k8s.api.autoscaling.v2.ObjectMetricSource",
-        fields: &[Field::new("metric", Some("io.k8s.api.autoscaling.v2.MetricIdentifier"), "", "")],
-    },
-    TypeDef {
-        name: "io.k8s.api.autoscaling.v2.ObjectMetricStatus",
-        fields: &[Field::new("metric", Some("io.k8s.api.autoscaling.v2.MetricIdentifier"), "", "")],
-    },
-    TypeDef {
-        name: "io.k8s.api.autoscaling.v2.PodsMetricSource",
-        fields: &[Field::new("metric", Some("io.k8s.api.autoscaling.v2.MetricIdentifier"), "", "")],
-    },
-    TypeDef {
-        name: "io.k8s.api.autoscaling.v2.PodsMetricStatus",
-        fields: &[Field::new("metric", Some("io.k8s.api.autoscaling.v2.MetricIdentifier"), "", "")],
+        fields: &[Field::new("conditions", None, "merge", "type")],
     },
     TypeDef {
         name: "io.k8s.api.batch.v1.CronJob",
@@ -241,15 +153,7 @@ pub(super) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "io.k8s.api.batch.v1.JobSpec",
-        fields: &[
-            Field::new(
-                "selector",
-                Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-                "",
-                "",
-            ),
-            Field::new("template", Some("io.k8s.api.core.v1.PodTemplateSpec"), "", ""),
-        ],
+        fields: &[Field::new("template", Some("io.k8s.api.core.v1.PodTemplateSpec"), "", "")],
     },
     TypeDef {
         name: "io.k8s.api.batch.v1.JobStatus",
@@ -260,13 +164,6 @@ pub(super) static TYPES: &[TypeDef] = &[
         fields: &[
             Field::new("metadata", Some(META), "", ""),
             Field::new("spec", Some("io.k8s.api.batch.v1.JobSpec"), "", ""),
-        ],
-    },
-    TypeDef {
-        name: "io.k8s.api.core.v1.Affinity",
-        fields: &[
-            Field::new("podAffinity", Some("io.k8s.api.core.v1.PodAffinity"), "", ""),
-            Field::new("podAntiAffinity", Some("io.k8s.api.core.v1.PodAntiAffinity"), "", ""),
         ],
     },
     TypeDef {
@@ -361,18 +258,8 @@ pub(super) static TYPES: &[TypeDef] = &[
         name: "io.k8s.api.core.v1.PersistentVolumeClaim",
         fields: &[
             Field::new("metadata", Some(META), "", ""),
-            Field::new("spec", Some("io.k8s.api.core.v1.PersistentVolumeClaimSpec"), "", ""),
             Field::new("status", Some("io.k8s.api.core.v1.PersistentVolumeClaimStatus"), "", ""),
         ],
-    },
-    TypeDef {
-        name: "io.k8s.api.core.v1.PersistentVolumeClaimSpec",
-        fields: &[Field::new(
-            "selector",
-            Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-            "",
-            "",
-        )],
     },
     TypeDef {
         name: "io.k8s.api.core.v1.PersistentVolumeClaimStatus",
@@ -380,10 +267,7 @@ pub(super) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate",
-        fields: &[
-            Field::new("metadata", Some(META), "", ""),
-            Field::new("spec", Some("io.k8s.api.core.v1.PersistentVolumeClaimSpec"), "", ""),
-        ],
+        fields: &[Field::new("metadata", Some(META), "", "")],
     },
     TypeDef {
         name: "io.k8s.api.core.v1.Pod",
@@ -394,60 +278,8 @@ pub(super) static TYPES: &[TypeDef] = &[
         ],
     },
     TypeDef {
-        name: "io.k8s.api.core.v1.PodAffinity",
-        fields: &[
-            Field::new(
-                "preferredDuringSchedulingIgnoredDuringExecution",
-                Some("io.k8s.api.core.v1.WeightedPodAffinityTerm"),
-                "",
-                "",
-            ),
-            Field::new(
-                "requiredDuringSchedulingIgnoredDuringExecution",
-                Some("io.k8s.api.core.v1.PodAffinityTerm"),
-                "",
-                "",
-            ),
-        ],
-    },
-    TypeDef {
-        name: "io.k8s.api.core.v1.PodAffinityTerm",
-        fields: &[
-            Field::new(
-                "labelSelector",
-                Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-                "",
-                "",
-            ),
-            Field::new(
-                "namespaceSelector",
-                Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-                "",
-                "",
-            ),
-        ],
-    },
-    TypeDef {
-        name: "io.k8s.api.core.v1.PodAntiAffinity",
-        fields: &[
-            Field::new(
-                "preferredDuringSchedulingIgnoredDuringExecution",
-                Some("io.k8s.api.core.v1.WeightedPodAffinityTerm"),
-                "",
-                "",
-            ),
-            Field::new(
-                "requiredDuringSchedulingIgnoredDuringExecution",
-                Some("io.k8s.api.core.v1.PodAffinityTerm"),
-                "",
-                "",
-            ),
-        ],
-    },
-    TypeDef {
         name: "io.k8s.api.core.v1.PodSpec",
         fields: &[
-            Field::new("affinity", Some("io.k8s.api.core.v1.Affinity"), "", ""),
             Field::new("containers", Some("io.k8s.api.core.v1.Container"), "merge", "name"),
             Field::new(
                 "ephemeralContainers",
@@ -460,12 +292,7 @@ pub(super) static TYPES: &[TypeDef] = &[
             Field::new("initContainers", Some("io.k8s.api.core.v1.Container"), "merge", "name"),
             Field::new("resourceClaims", None, "merge,retainKeys", "name"),
             Field::new("schedulingGates", None, "merge", "name"),
-            Field::new(
-                "topologySpreadConstraints",
-                Some("io.k8s.api.core.v1.TopologySpreadConstraint"),
-                "merge",
-                "topologyKey",
-            ),
+            Field::new("topologySpreadConstraints", None, "merge", "topologyKey"),
             Field::new("volumes", Some("io.k8s.api.core.v1.Volume"), "merge,retainKeys", "name"),
         ],
     },
@@ -538,44 +365,10 @@ pub(super) static TYPES: &[TypeDef] = &[
         fields: &[Field::new("conditions", None, "merge", "type")],
     },
     TypeDef {
-        name: "io.k8s.api.core.v1.TopologySpreadConstraint",
-        fields: &[Field::new(
-            "labelSelector",
-            Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-            "",
-            "",
-        )],
-    },
-    TypeDef {
         name: "io.k8s.api.core.v1.Volume",
         fields: &[Field::new(
             "ephemeral",
             Some("io.k8s.api.core.v1.EphemeralVolumeSource"),
-            "",
-            "",
-        )],
-    },
-    TypeDef {
-        name: "io.k8s.api.core.v1.WeightedPodAffinityTerm",
-        fields: &[Field::new(
-            "podAffinityTerm",
-            Some("io.k8s.api.core.v1.PodAffinityTerm"),
-            "",
-            "",
-        )],
-    },
-    TypeDef {
-        name: "io.k8s.api.networking.v1.NetworkPolicy",
-        fields: &[
-            Field::new("metadata", Some(META), "", ""),
-            Field::new("spec", Some("io.k8s.api.networking.v1.NetworkPolicySpec"), "", ""),
-        ],
-    },
-    TypeDef {
-        name: "io.k8s.api.networking.v1.NetworkPolicySpec",
-        fields: &[Field::new(
-            "podSelector",
-            Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
             "",
             "",
         )],
@@ -588,18 +381,8 @@ pub(super) static TYPES: &[TypeDef] = &[
         name: "io.k8s.api.policy.v1.PodDisruptionBudget",
         fields: &[
             Field::new("metadata", Some(META), "", ""),
-            Field::new("spec", Some("io.k8s.api.policy.v1.PodDisruptionBudgetSpec"), "", ""),
             Field::new("status", Some("io.k8s.api.policy.v1.PodDisruptionBudgetStatus"), "", ""),
         ],
-    },
-    TypeDef {
-        name: "io.k8s.api.policy.v1.PodDisruptionBudgetSpec",
-        fields: &[Field::new(
-            "selector",
-            Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"),
-            "",
-            "",
-        )],
     },
     TypeDef {
         name: "io.k8s.api.policy.v1.PodDisruptionBudgetStatus",
@@ -615,19 +398,6 @@ pub(super) static TYPES: &[TypeDef] = &[
     TypeDef {
         name: "io.k8s.api.storage.v1.CSINodeSpec",
         fields: &[Field::new("drivers", None, "merge", "name")],
-    },
-    TypeDef {
-        name: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector",
-        fields: &[Field::new(
-            "matchExpressions",
-            Some("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement"),
-            "",
-            "",
-        )],
-    },
-    TypeDef {
-        name: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement",
-        fields: &[Field::new("key", None, "merge", "key")],
     },
     TypeDef {
         name: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
@@ -707,7 +477,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind::new("events.k8s.io", "v1", "Event", META_ONLY),
     Kind::new("networking.k8s.io", "v1", "Ingress", META_ONLY),
     Kind::new("networking.k8s.io", "v1", "IngressClass", META_ONLY),
-    Kind::new("networking.k8s.io", "v1", "NetworkPolicy", "io.k8s.api.networking.v1.NetworkPolicy"),
+    Kind::new("networking.k8s.io", "v1", "NetworkPolicy", META_ONLY),
     Kind::new("node.k8s.io", "v1", "RuntimeClass", META_ONLY),
     Kind::new("policy", "v1", "Eviction", "io.k8s.api.policy.v1.Eviction"),
     Kind::new("policy", "v1", "PodDisruptionBudget", "io.k8s.api.policy.v1.PodDisruptionBudget"),
