@@ -9,6 +9,7 @@ pub mod schema;
 pub mod strategic;
 
 pub use error::PatchError;
+pub use schema::LookupPatchMeta;
 
 /// The three patch types of the Kubernetes API, plus server-side apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
