@@ -87,6 +87,9 @@ pub enum Problem {
     /// The input is not UTF-8 text.
     #[error("the input is not UTF-8 text (binary data?)")]
     NotText,
+    /// The input contains a NUL byte.
+    #[error("the input contains a NUL byte (binary data?)")]
+    NulByte,
     /// A document is not a mapping.
     #[error("the document is {0}, not a mapping (object)")]
     NotAMapping(&'static str),
@@ -231,12 +234,7 @@ fn collect_files(
     Ok(())
 }
 
-fn decode_into(
-    name: &str,
-    data: &[u8],
-    loaded: &mut Loaded,
-    errors: &mut Vec<ManifestError>,
-) {
+fn decode_into(name: &str, data: &[u8], loaded: &mut Loaded, errors: &mut Vec<ManifestError>) {
     let (manifests, warnings, errs) = decode_all(name, data);
     loaded.manifests.extend(manifests);
     loaded.warnings.extend(warnings);
@@ -251,10 +249,7 @@ pub fn decode(name: &str, data: &[u8]) -> Result<(Vec<Manifest>, Vec<Warning>), 
 
 /// Decodes and checks one stream, returning every object, warning and error (one per bad
 /// document; a syntax error ends the stream).
-pub fn decode_all(
-    name: &str,
-    data: &[u8],
-) -> (Vec<Manifest>, Vec<Warning>, Vec<ManifestError>) {
+pub fn decode_all(name: &str, data: &[u8]) -> (Vec<Manifest>, Vec<Warning>, Vec<ManifestError>) {
     let text = match std::str::from_utf8(data) {
         Ok(t) => t,
         Err(e) => {
@@ -265,7 +260,7 @@ pub fn decode_all(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(ctrl) = text.find(|c: char| c == '\0') {
         let (line, col) = line_col(text.as_bytes(), ctrl);
-        return (vec![], vec![], vec![ManifestError::at(name, line, col, Problem::NotText)]);
+        return (vec![], vec![], vec![ManifestError::at(name, line, col, Problem::NulByte)]);
     }
     if text.trim_start().starts_with('{') {
         return decode_json(name, text);
@@ -312,7 +307,7 @@ fn decode_json(name: &str, text: &str) -> (Vec<Manifest>, Vec<Warning>, Vec<Mani
                 errors.push(ManifestError::at(
                     name,
                     e.line(),
-                    e.column(),
+                    e.column().max(1),
                     Problem::Syntax(json_message(&e)),
                 ));
                 break;
@@ -428,7 +423,12 @@ fn required_string<'a>(
     prefix: &str,
 ) -> Result<&'a str, ManifestError> {
     match obj.get(field) {
-        None => Err(ManifestError::at(name, obj.line, obj.col, Problem::Missing(field_name(field, prefix)))),
+        None => Err(ManifestError::at(
+            name,
+            obj.line,
+            obj.col,
+            Problem::Missing(field_name(field, prefix)),
+        )),
         Some(n) if n.is_null() || n.as_str() == Some("") => {
             Err(ManifestError::at(name, n.line, n.col, Problem::Missing(field_name(field, prefix))))
         }
@@ -437,7 +437,11 @@ fn required_string<'a>(
                 name,
                 n.line,
                 n.col,
-                Problem::WrongType { field: join(prefix, field), want: "a string", got: n.type_name() },
+                Problem::WrongType {
+                    field: join(prefix, field),
+                    want: "a string",
+                    got: n.type_name(),
+                },
             )
         }),
     }
@@ -517,7 +521,11 @@ fn check_scalar(name: &str, n: &Node, path: &str) -> Result<(), ManifestError> {
             name,
             n.line,
             n.col,
-            Problem::Unquoted { path: path.to_string(), raw: y.raw.clone(), meaning: y.meaning.clone() },
+            Problem::Unquoted {
+                path: path.to_string(),
+                raw: y.raw.clone(),
+                meaning: y.meaning.clone(),
+            },
         ));
     }
     Ok(())

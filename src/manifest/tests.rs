@@ -13,7 +13,9 @@ fn dec_err(s: &str) -> String {
 
 #[test]
 fn multi_document() {
-    let (m, w) = dec("---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n...\n");
+    let (m, w) = dec(
+        "---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n...\n",
+    );
     assert!(w.is_empty());
     assert_eq!(m.len(), 2);
     assert_eq!(m[0].object["metadata"]["name"], "a");
@@ -24,27 +26,38 @@ fn multi_document() {
 
 #[test]
 fn lists_expand_with_item_lines() {
-    let (m, _) = dec("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: b}\n");
+    let (m, _) = dec(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: b}\n",
+    );
     assert_eq!(m.len(), 2);
     assert_eq!(m[0].origin.line, 4);
     assert_eq!(m[1].origin.line, 7);
     assert_eq!(m[1].object["kind"], "Secret");
-    let (m, _) = dec("apiVersion: v1\nkind: ConfigMapList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n");
+    let (m, _) = dec(
+        "apiVersion: v1\nkind: ConfigMapList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n",
+    );
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].object["metadata"]["name"], "a");
-    let e = dec_err("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata: {name: a}\n");
+    let e =
+        dec_err("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata: {name: a}\n");
     assert_eq!(e, "x.yaml:4:3: items[0].kind is not set");
 }
 
 #[test]
 fn exact_big_integers() {
-    let (m, _) = dec("apiVersion: v1\nkind: X\nmetadata: {name: a}\nspec:\n  a: 9007199254740993\n  b: 9223372036854775807\n  c: 18446744073709551615\n  d: -9223372036854775808\n");
+    let (m, _) = dec(
+        "apiVersion: v1\nkind: X\nmetadata: {name: a}\nspec:\n  a: 9007199254740993\n  b: 9223372036854775807\n  c: 18446744073709551615\n  d: -9223372036854775808\n",
+    );
     let spec = &m[0].object["spec"];
     assert_eq!(spec["a"].as_i64(), Some(9007199254740993));
     assert_eq!(spec["b"].as_i64(), Some(i64::MAX));
     assert_eq!(spec["c"].as_u64(), Some(u64::MAX));
     assert_eq!(spec["d"].as_i64(), Some(i64::MIN));
-    let (m, _) = decode("x.json", br#"{"apiVersion":"v1","kind":"X","metadata":{"name":"a"},"n":9007199254740993}"#).unwrap();
+    let (m, _) = decode(
+        "x.json",
+        br#"{"apiVersion":"v1","kind":"X","metadata":{"name":"a"},"n":9007199254740993}"#,
+    )
+    .unwrap();
     assert_eq!(m[0].object["n"].as_i64(), Some(9007199254740993));
     assert_eq!(m[0].object["n"].to_string(), "9007199254740993");
 }
@@ -75,19 +88,33 @@ fn yaml11_values_and_warnings() {
 
 #[test]
 fn yaml11_booleans_where_strings_are_required() {
-    let e = dec_err("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: \"1\"\n  enabled: yes\n");
-    assert_eq!(e, r#"x.yaml:7:12: data.enabled: the value yes is read as the boolean true by YAML 1.1; quote it ("yes") to keep a string"#);
+    let e = dec_err(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: \"1\"\n  enabled: yes\n",
+    );
+    assert_eq!(
+        e,
+        r#"x.yaml:7:12: data.enabled: the value yes is read as the boolean true by YAML 1.1; quote it ("yes") to keep a string"#
+    );
     let e = dec_err("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    on: off\n");
     assert!(e.starts_with("x.yaml:6:9: metadata.labels.true: the value off"), "{e}");
-    let e = dec_err("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        env:\n        - name: A\n          value: no\n");
-    assert!(e.starts_with("x.yaml:11:18: spec.template.spec.containers[0].env[0].value: the value no"), "{e}");
+    let e = dec_err(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        env:\n        - name: A\n          value: no\n",
+    );
+    assert!(
+        e.starts_with("x.yaml:11:18: spec.template.spec.containers[0].env[0].value: the value no"),
+        "{e}"
+    );
     // Quoted: fine.
-    dec("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: {a: \"yes\"}\ndata:\n  enabled: 'yes'\n");
+    dec(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: {a: \"yes\"}\ndata:\n  enabled: 'yes'\n",
+    );
 }
 
 #[test]
 fn merge_keys_and_duplicates() {
-    let (m, _) = dec("apiVersion: v1\nkind: X\nmetadata: {name: a}\nbase: &b {x: 1, z: 2}\nspec:\n  <<: *b\n  z: 3\n");
+    let (m, _) = dec(
+        "apiVersion: v1\nkind: X\nmetadata: {name: a}\nbase: &b {x: 1, z: 2}\nspec:\n  <<: *b\n  z: 3\n",
+    );
     assert_eq!(m[0].object["spec"], json!({"x": 1, "z": 3}));
     let e = dec_err("apiVersion: v1\nkind: X\nmetadata: {name: a}\nkind: Y\n");
     assert_eq!(e, "x.yaml:4:1: mapping key \"kind\" already defined at line 2");
@@ -98,8 +125,14 @@ fn checks() {
     assert_eq!(dec_err("- a\n- b\n"), "x.yaml:1:1: the document is a list, not a mapping (object)");
     assert_eq!(dec_err("kind: X\nmetadata: {name: a}\n"), "x.yaml:1:1: apiVersion is not set");
     assert_eq!(dec_err("apiVersion: v1\nmetadata: {name: a}\n"), "x.yaml:1:1: kind is not set");
-    assert_eq!(dec_err("apiVersion: v1\nkind: X\nmetadata: []\n"), "x.yaml:3:11: metadata must be a mapping, not a list");
-    assert_eq!(dec_err("apiVersion: v1\nkind: X\nmetadata:\n  labels: {}\n"), "x.yaml:4:3: metadata.name is not set");
+    assert_eq!(
+        dec_err("apiVersion: v1\nkind: X\nmetadata: []\n"),
+        "x.yaml:3:11: metadata must be a mapping, not a list"
+    );
+    assert_eq!(
+        dec_err("apiVersion: v1\nkind: X\nmetadata:\n  labels: {}\n"),
+        "x.yaml:4:3: metadata.name is not set"
+    );
     dec("apiVersion: v1\nkind: X\nmetadata:\n  generateName: a-\n");
     assert!(dec_err("a: b: c\n").starts_with("x.yaml:1:"));
     assert!(dec_err("a:\n\tb: 1\n").starts_with("x.yaml:2:"));
@@ -114,7 +147,9 @@ fn limits() {
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 0..12 {
         let p = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
-        bomb.push_str(&format!("b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"));
+        bomb.push_str(&format!(
+            "b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        ));
     }
     let e = dec_err(&bomb);
     assert!(e.contains("aliases expand to more than"), "{e}");
@@ -135,7 +170,8 @@ fn json_streams() {
 fn write(dir: &std::path::Path, rel: &str, name: &str) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n")).unwrap();
+    std::fs::write(p, format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"))
+        .unwrap();
 }
 
 fn names(l: &Loaded) -> Vec<String> {
@@ -160,7 +196,10 @@ fn directories_recursion_and_bytes() {
     let l = load(
         &[
             Input::Path(d.join("d.txt")),
-            Input::Bytes { name: "STDIN".into(), data: b"apiVersion: v1\nkind: A\nmetadata: {name: s}\n".to_vec() },
+            Input::Bytes {
+                name: "STDIN".into(),
+                data: b"apiVersion: v1\nkind: A\nmetadata: {name: s}\n".to_vec(),
+            },
         ],
         false,
     )
@@ -173,7 +212,8 @@ fn directories_recursion_and_bytes() {
 fn all_errors_are_collected() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("a.yaml"), "apiVersion: v1\nkind: A\nmetadata: {}\n---\nkind: B\n").unwrap();
+    std::fs::write(d.join("a.yaml"), "apiVersion: v1\nkind: A\nmetadata: {}\n---\nkind: B\n")
+        .unwrap();
     std::fs::write(d.join("b.yaml"), "a: [\n").unwrap();
     let errs = load(&[Input::Path(d.to_path_buf()), Input::Path(d.join("missing.yaml"))], false)
         .unwrap_err();
@@ -181,4 +221,3 @@ fn all_errors_are_collected() {
     assert!(errs.0[3].to_string().ends_with("missing.yaml: no such file or directory"));
     assert_eq!(load(&[], false).unwrap(), Loaded::default());
 }
-

@@ -141,9 +141,7 @@ fn err(line: usize, col: usize, message: impl Into<String>) -> YamlError {
 }
 
 /// Decodes a whole YAML stream. Stops at the first error (the parser cannot resynchronise).
-pub(crate) fn decode_stream(
-    text: &str,
-) -> (Vec<Document>, Vec<Yaml11Warning>, Option<YamlError>) {
+pub(crate) fn decode_stream(text: &str) -> (Vec<Document>, Vec<Yaml11Warning>, Option<YamlError>) {
     let mut b = Builder::default();
     let parser = Parser::new_from_str(text);
     for item in parser {
@@ -274,10 +272,7 @@ impl Builder {
                 }
             }
             Event::Alias(id) => {
-                let node = self
-                    .anchors
-                    .get(&id)
-                    .ok_or_else(|| err(line, col, "unknown anchor"))?;
+                let node = self.anchors.get(&id).ok_or_else(|| err(line, col, "unknown anchor"))?;
                 self.budget_used += node.size;
                 if self.budget_used > NODE_BUDGET {
                     return Err(err(
@@ -338,7 +333,11 @@ impl Builder {
                         }
                     }
                     _ => {
-                        return Err(err(kl, kc, "merge key << needs a mapping or a list of mappings"));
+                        return Err(err(
+                            kl,
+                            kc,
+                            "merge key << needs a mapping or a list of mappings",
+                        ));
                     }
                 },
                 Some((k, false, kl, kc)) => {
@@ -384,8 +383,7 @@ fn resolve(
             return match want {
                 "str" | "binary" | "timestamp" => Ok((Value::String(text.to_string()), None)),
                 "null" | "bool" | "int" | "float" => {
-                    let (v, _) = resolve_plain(text)
-                        .map_err(|m| err(line, col, m))?;
+                    let (v, _) = resolve_plain(text).map_err(|m| err(line, col, m))?;
                     let ok = match (want, &v) {
                         ("null", Value::Null) | ("bool", Value::Bool(_)) => true,
                         ("int", Value::Number(n)) => n.is_i64() || n.is_u64(),
