@@ -163,6 +163,12 @@ impl fmt::Display for ManifestErrors {
     }
 }
 
+/// How kubectl (go-yaml v2, YAML 1.1) reads the plain, untagged scalar `text`; `None` when
+/// the value has no JSON form (`.inf`, `.nan`). Used by `-o yaml` to decide what to quote.
+pub fn resolve_plain_scalar(text: &str) -> Option<serde_json::Value> {
+    yaml::resolve_plain(text).ok().map(|(v, _)| v)
+}
+
 /// File extensions taken from directories.
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 

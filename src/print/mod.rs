@@ -1,1 +1,2 @@
 //! Output formats: yaml, json, name and tables.
+pub mod yaml;
