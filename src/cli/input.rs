@@ -31,7 +31,9 @@ pub async fn load_manifests_for_verb(
     let loaded = tokio::task::spawn_blocking(move || manifest::load(&inputs, recursive))
         .await
         .map_err(|e| CliError::message(format!("reading manifests: {e}")))?;
-    let loaded = loaded.map_err(|errs| CliError::message(errs.to_string()))?;
+    let loaded = loaded.map_err(|errs| {
+        CliError::Many(errs.0.iter().map(|e| CliError::message(e.to_string())).collect())
+    })?;
     for w in &loaded.warnings {
         ctx.io.warn(&w.to_string());
     }
@@ -69,7 +71,11 @@ async fn gather(files: &FileArgs, ctx: &Ctx) -> Result<Vec<Input>, CliError> {
             inputs.push(Input::Path(PathBuf::from(f)));
         }
     }
-    if errors.is_empty() { Ok(inputs) } else { Err(CliError::message(errors.join("\n"))) }
+    if errors.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(CliError::Many(errors.into_iter().map(CliError::Message).collect()))
+    }
 }
 
 fn is_url(s: &str) -> bool {

@@ -87,6 +87,9 @@ pub enum Problem {
     /// The input is not UTF-8 text.
     #[error("the input is not UTF-8 text (binary data?)")]
     NotText,
+    /// The input contains a NUL byte.
+    #[error("the input contains a NUL byte (binary data?)")]
+    NulByte,
     /// A document is not a mapping.
     #[error("the document is {0}, not a mapping (object)")]
     NotAMapping(&'static str),
@@ -158,6 +161,12 @@ impl fmt::Display for ManifestErrors {
         let lines: Vec<String> = self.0.iter().map(|e| e.to_string()).collect();
         f.write_str(&lines.join("\n"))
     }
+}
+
+/// How kubectl (go-yaml v2, YAML 1.1) reads the plain, untagged scalar `text`; `None` when
+/// the value has no JSON form (`.inf`, `.nan`). Used by `-o yaml` to decide what to quote.
+pub fn resolve_plain_scalar(text: &str) -> Option<serde_json::Value> {
+    yaml::resolve_plain(text).ok().map(|(v, _)| v)
 }
 
 /// File extensions taken from directories.
@@ -257,7 +266,7 @@ pub fn decode_all(name: &str, data: &[u8]) -> (Vec<Manifest>, Vec<Warning>, Vec<
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(ctrl) = text.find(|c: char| c == '\0') {
         let (line, col) = line_col(text.as_bytes(), ctrl);
-        return (vec![], vec![], vec![ManifestError::at(name, line, col, Problem::NotText)]);
+        return (vec![], vec![], vec![ManifestError::at(name, line, col, Problem::NulByte)]);
     }
     if text.trim_start().starts_with('{') {
         return decode_json(name, text);
@@ -304,7 +313,7 @@ fn decode_json(name: &str, text: &str) -> (Vec<Manifest>, Vec<Warning>, Vec<Mani
                 errors.push(ManifestError::at(
                     name,
                     e.line(),
-                    e.column(),
+                    e.column().max(1),
                     Problem::Syntax(json_message(&e)),
                 ));
                 break;

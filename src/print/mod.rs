@@ -4,6 +4,7 @@
 pub mod json;
 pub mod name;
 pub mod table;
+pub mod yaml;
 
 use serde_json::{Value, json};
 

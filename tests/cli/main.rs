@@ -2,3 +2,4 @@
 
 mod completion;
 mod help;
+mod bad_manifests;
