@@ -2,6 +2,8 @@
 //! kubeconfig become a [`RestConfig`], the config becomes a client. Also where discovery is
 //! loaded with the `--cache-dir` default kubectl uses.
 
+#![allow(clippy::result_large_err)]
+
 use crate::cli::{CliError, Ctx, GlobalArgs};
 use crate::client::{Client, Discovery, Env, Error, Overrides, RestConfig};
 use std::path::PathBuf;

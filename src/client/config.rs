@@ -88,6 +88,8 @@ pub struct RestConfig {
     pub insecure: bool,
     /// Server name for certificate verification.
     pub tls_server_name: Option<String>,
+    /// Proxy for requests to this cluster (`proxy-url`).
+    pub proxy_url: Option<String>,
     /// Per-request timeout.
     pub timeout: Option<Duration>,
     /// `Impersonate-User`.
@@ -242,7 +244,8 @@ impl RestConfig {
             basic_auth,
             exec: user.exec.clone(),
             insecure,
-            tls_server_name: overrides.tls_server_name.clone().or(cluster.tls_server_name),
+            tls_server_name: overrides.tls_server_name.clone().or(cluster.tls_server_name.clone()),
+            proxy_url: cluster.proxy_url.clone(),
             timeout: overrides.request_timeout,
             impersonate_user: overrides.impersonate_user.clone().or(user.impersonate),
             impersonate_groups: if overrides.impersonate_groups.is_empty() {

@@ -91,11 +91,11 @@ pub fn resource_path(res: &ApiResource, namespace: Option<&str>, name: Option<&s
     } else {
         format!("/apis/{}/{}", res.group, res.version)
     };
-    if res.namespaced {
-        if let Some(ns) = namespace.filter(|n| !n.is_empty()) {
-            p.push_str("/namespaces/");
-            p.push_str(ns);
-        }
+    if res.namespaced
+        && let Some(ns) = namespace.filter(|n| !n.is_empty())
+    {
+        p.push_str("/namespaces/");
+        p.push_str(ns);
     }
     p.push('/');
     p.push_str(&res.plural);
@@ -137,13 +137,13 @@ impl Discovery {
             (Some(dir), Some(base)) => Some(server_cache_dir(dir, base).join(CACHE_FILE)),
             _ => None,
         };
-        if let Some(file) = &cache_file {
-            if let Some(all) = read_cache(file) {
-                let mut d = Discovery::from_resources(all);
-                d.from_cache = true;
-                d.cache_file = cache_file;
-                return Ok(d);
-            }
+        if let Some(file) = &cache_file
+            && let Some(all) = read_cache(file)
+        {
+            let mut d = Discovery::from_resources(all);
+            d.from_cache = true;
+            d.cache_file = cache_file;
+            return Ok(d);
         }
         let mut d = Discovery::from_resources(fetch(client).await?);
         d.cache_file = cache_file;
@@ -234,15 +234,15 @@ impl Discovery {
             return None;
         }
         let parts: Vec<&str> = arg.splitn(3, '.').collect();
-        if parts.len() == 3 {
-            if let Some(r) = self.find(parts[0], Some(parts[1]), Some(parts[2])) {
-                return Some(r);
-            }
+        if parts.len() == 3
+            && let Some(r) = self.find(parts[0], Some(parts[1]), Some(parts[2]))
+        {
+            return Some(r);
         }
-        if let Some((name, group)) = arg.split_once('.') {
-            if let Some(r) = self.find(name, None, Some(group)) {
-                return Some(r);
-            }
+        if let Some((name, group)) = arg.split_once('.')
+            && let Some(r) = self.find(name, None, Some(group))
+        {
+            return Some(r);
         }
         self.find(arg, None, None)
     }

@@ -96,12 +96,12 @@ pub struct ExecConfig {
     pub api_version: Option<String>,
     /// The program to run.
     pub command: String,
-    /// Its arguments.
+    /// Its arguments (`null` in many generated kubeconfigs).
     #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment variables.
+    pub args: Option<Vec<String>>,
+    /// Extra environment variables (`null` in many generated kubeconfigs).
     #[serde(default)]
-    pub env: Vec<ExecEnvVar>,
+    pub env: Option<Vec<ExecEnvVar>>,
     /// Whether the plugin receives cluster information in `KUBERNETES_EXEC_INFO`.
     #[serde(default)]
     pub provide_cluster_info: bool,
@@ -177,10 +177,11 @@ impl Kubeconfig {
         let raw: Option<RawFile> = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
         let raw = raw.unwrap_or_default();
         let fix = |p: &mut Option<PathBuf>| {
-            if let (Some(path), Some(base)) = (p.as_mut(), base_dir) {
-                if path.is_relative() && !path.as_os_str().is_empty() {
-                    *path = base.join(&*path);
-                }
+            if let (Some(path), Some(base)) = (p.as_mut(), base_dir)
+                && path.is_relative()
+                && !path.as_os_str().is_empty()
+            {
+                *path = base.join(&*path);
             }
         };
         let mut out = Kubeconfig::default();

@@ -6,9 +6,14 @@
 //! Every non-2xx answer becomes [`Error::Api`] carrying the server's `Status` (or one
 //! synthesized the way client-go does when the body is not a `Status`).
 
+// `Status` is the error value by design (one type for the server's body and the client's
+// error), so `Error` is as large as a `Status`.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
 pub mod config;
 pub mod discovery;
 pub mod kubeconfig;
+mod tls;
 
 pub use config::{Env, Overrides, RestConfig};
 pub use discovery::{ApiResource, Discovery, resource_path};
@@ -194,17 +199,32 @@ impl Client {
         let mut cert_pem = cfg.client_cert_pem.clone();
         let mut key_pem = cfg.client_key_pem.clone();
         let mut token = cfg.token.clone();
-        if let Some(exec) = &cfg.exec {
-            if token.is_none() && cert_pem.is_none() {
-                let cred = run_exec_plugin(exec, cfg)?;
-                token = cred.token.or(token);
-                if let (Some(c), Some(k)) = (cred.client_certificate_data, cred.client_key_data) {
-                    cert_pem = Some(c.into_bytes());
-                    key_pem = Some(k.into_bytes());
-                }
+        if let Some(exec) = &cfg.exec
+            && token.is_none()
+            && cert_pem.is_none()
+        {
+            let cred = run_exec_plugin(exec, cfg)?;
+            token = cred.token.or(token);
+            if let (Some(c), Some(k)) = (cred.client_certificate_data, cred.client_key_data) {
+                cert_pem = Some(c.into_bytes());
+                key_pem = Some(k.into_bytes());
             }
         }
-        if cfg.insecure {
+        if let Some(proxy) = cfg.proxy_url.as_deref().filter(|p| !p.is_empty()) {
+            let proxy = reqwest::Proxy::all(proxy)
+                .map_err(|e| Error::Config(format!("invalid proxy-url {proxy:?}: {e}")))?;
+            b = b.proxy(proxy);
+        }
+        let custom_tls = !cfg.insecure && cfg.tls_server_name.is_some() && cfg.ca_pem.is_some();
+        if let (true, Some(name), Some(ca)) = (custom_tls, &cfg.tls_server_name, &cfg.ca_pem) {
+            // Verifying against another name than the URL's host needs our own rustls setup.
+            let tls = tls::config_with_server_name(
+                ca,
+                name,
+                cert_pem.as_deref().zip(key_pem.as_deref()),
+            )?;
+            b = b.tls_backend_preconfigured(tls);
+        } else if cfg.insecure {
             b = b.tls_danger_accept_invalid_certs(true);
         } else if let Some(ca) = &cfg.ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(ca)
@@ -216,7 +236,7 @@ impl Client {
             }
             b = b.tls_certs_only(certs);
         }
-        if let (Some(c), Some(k)) = (&cert_pem, &key_pem) {
+        if let (false, Some(c), Some(k)) = (custom_tls, &cert_pem, &key_pem) {
             let mut pem = c.clone();
             if !pem.ends_with(b"\n") {
                 pem.push(b'\n');
@@ -361,16 +381,16 @@ impl Client {
             rb = rb.header(header::ACCEPT, "application/json");
         }
         let auth = &self.inner.auth;
-        if let Some(file) = &auth.token_file {
-            if auth.token.is_none() {
-                let t = std::fs::read_to_string(file).map_err(|e| {
-                    (
-                        method.clone(),
-                        Error::Config(format!("unable to read token file {}: {e}", file.display())),
-                    )
-                })?;
-                rb = rb.bearer_auth(t.trim());
-            }
+        if let Some(file) = &auth.token_file
+            && auth.token.is_none()
+        {
+            let t = std::fs::read_to_string(file).map_err(|e| {
+                (
+                    method.clone(),
+                    Error::Config(format!("unable to read token file {}: {e}", file.display())),
+                )
+            })?;
+            rb = rb.bearer_auth(t.trim());
         }
         if let Some(t) = &auth.token {
             rb = rb.bearer_auth(t);
@@ -501,14 +521,14 @@ async fn send_in_process(
 /// The `Status` for a non-2xx response: the body when it is a `Status`, otherwise one built
 /// as client-go builds it from the HTTP code.
 pub fn status_from_response(method: &Method, resp: &Response) -> Status {
-    if let Ok(s) = serde_json::from_slice::<Status>(&resp.body) {
-        if s.kind == "Status" {
-            let mut s = s;
-            if s.code == 0 {
-                s.code = resp.status.as_u16();
-            }
-            return s;
+    if let Ok(s) = serde_json::from_slice::<Status>(&resp.body)
+        && s.kind == "Status"
+    {
+        let mut s = s;
+        if s.code == 0 {
+            s.code = resp.status.as_u16();
         }
+        return s;
     }
     let code = resp.status.as_u16();
     let body = String::from_utf8_lossy(&resp.body).trim().to_string();
@@ -670,11 +690,11 @@ fn run_exec_plugin(exec: &kubeconfig::ExecConfig, cfg: &RestConfig) -> Result<Ex
     let info =
         serde_json::json!({"kind": "ExecCredential", "apiVersion": api_version, "spec": spec});
     let mut cmd = std::process::Command::new(&exec.command);
-    cmd.args(&exec.args)
+    cmd.args(exec.args.iter().flatten())
         .env("KUBERNETES_EXEC_INFO", info.to_string())
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit());
-    for e in &exec.env {
+    for e in exec.env.iter().flatten() {
         cmd.env(&e.name, &e.value);
     }
     let out = cmd.output().map_err(|e| {
@@ -712,6 +732,44 @@ mod tests {
         assert_eq!(s.reason, "NotFound");
         assert_eq!(s.message, "the server could not find the requested resource");
         assert_eq!(s.code, 404);
+    }
+
+    #[tokio::test]
+    async fn in_process_transport_calls_the_router() {
+        use axum::routing::get;
+        let router =
+            axum::Router::new()
+                .route(
+                    "/version",
+                    get(|| async { axum::Json(serde_json::json!({"gitVersion": "v1.32.4"})) }),
+                )
+                .route(
+                    "/api/v1/namespaces/{ns}/configmaps/{name}",
+                    get(
+                        |axum::extract::Path((_ns, name)): axum::extract::Path<(
+                            String,
+                            String,
+                        )>| async move {
+                            let s = Status::not_found("", "configmaps", &name);
+                            (StatusCode::NOT_FOUND, axum::Json(s))
+                        },
+                    ),
+                );
+        let client = Client::in_process(tower::util::BoxCloneService::new(router), "team".into());
+        assert_eq!(client.default_namespace(), "team");
+        assert_eq!(client.base_url(), None);
+        let v = client.get("/version").await.expect("version");
+        assert_eq!(v["gitVersion"], "v1.32.4");
+        let clones: Vec<Client> = (0..4).map(|_| client.clone()).collect();
+        let results = futures::future::join_all(
+            clones.iter().map(|c| c.get("/api/v1/namespaces/default/configmaps/x")),
+        )
+        .await;
+        for r in results {
+            let err = r.expect_err("404");
+            assert!(err.is_not_found());
+            assert_eq!(err.to_string(), "configmaps \"x\" not found");
+        }
     }
 
     #[test]

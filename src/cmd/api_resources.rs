@@ -31,14 +31,14 @@ pub struct ApiResourcesArgs {
     #[arg(long)]
     pub no_headers: bool,
     /// Limit to resources that support the specified verbs.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long)]
     pub verbs: Vec<String>,
     /// If non-empty, sort list of resources using specified field. The field can be either
     /// 'name' or 'kind'.
     #[arg(long)]
     pub sort_by: Option<String>,
     /// Use the cached list of resources if available.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, default_value_t = false, action = clap::ArgAction::Set)]
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub cached: bool,
 }
 
@@ -70,7 +70,14 @@ pub fn render(discovery: &Discovery, args: &ApiResourcesArgs) -> String {
         .filter(|r| !r.verbs.is_empty())
         .filter(|r| args.api_group.as_ref().is_none_or(|g| &r.group == g))
         .filter(|r| args.namespaced.is_none_or(|n| r.namespaced == n))
-        .filter(|r| args.verbs.iter().filter(|v| !v.is_empty()).all(|v| r.verbs.contains(v)))
+        .filter(|r| {
+            // `--verbs` takes a comma-separated list and may be repeated.
+            args.verbs
+                .iter()
+                .flat_map(|v| v.split(','))
+                .filter(|v| !v.is_empty())
+                .all(|v| r.verbs.iter().any(|have| have == v))
+        })
         .collect();
     let key = |r: &ApiResource| -> String {
         match args.sort_by.as_deref() {

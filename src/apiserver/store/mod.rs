@@ -4,6 +4,9 @@
 //! changes. In-process watches are also the seam the controllers use.
 
 pub mod memory;
+pub mod sqlite;
+#[cfg(test)]
+mod tests;
 
 use bytes::Bytes;
 use serde_json::Value;
