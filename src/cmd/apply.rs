@@ -311,6 +311,7 @@ async fn check_all(
     let results: Vec<Result<Applied, CliError>> = futures::stream::iter(objects)
         .map(|o| {
             let dry = &dry;
+            let created_ns = &created_ns;
             async move {
                 if o.pending_crd || o.namespace.as_deref().is_some_and(|ns| created_ns.contains(ns))
                 {
