@@ -1,8 +1,18 @@
 //! `kctl serve`: run the bundled Kubernetes-compatible apiserver.
+//!
+//! Prints `Serving on http(s)://ADDR` to stderr once the socket is bound (so scripts and tests
+//! can read the port chosen for `--addr 127.0.0.1:0`), optionally writes a kubeconfig, and
+//! shuts down cleanly on SIGINT or SIGTERM.
+//!
+//! For reproducible tests, `KCTL_TEST_NOW` (an RFC 3339 time) freezes the server clock and
+//! `KCTL_TEST_UID_SEED` (an integer) makes uids and generated names deterministic.
 
+use crate::apiserver::ApiServer;
+use crate::apiserver::clock::{FixedClock, SeededUids};
 use crate::cli::{CliError, Ctx, exit::Exit};
 use clap::Args;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Run the bundled Kubernetes-compatible apiserver.
 ///
@@ -34,7 +44,110 @@ pub struct ServeArgs {
     pub data_dir: Option<PathBuf>,
 }
 
+/// A kubeconfig for a server at `url`, trusting `ca_pem` when given.
+pub fn kubeconfig(url: &str, ca_pem: Option<&[u8]>) -> String {
+    use base64::Engine as _;
+    let ca = ca_pem
+        .map(|pem| {
+            format!(
+                "    certificate-authority-data: {}\n",
+                base64::engine::general_purpose::STANDARD.encode(pem)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: kctl\n  cluster:\n    server: {url}\n{ca}contexts:\n- name: kctl\n  context:\n    cluster: kctl\n    user: kctl\n    namespace: default\ncurrent-context: kctl\nusers:\n- name: kctl\n  user: {{}}\npreferences: {{}}\n"
+    )
+}
+
+fn build_server(args: &ServeArgs) -> Result<ApiServer, CliError> {
+    let mut builder = ApiServer::builder();
+    if let Ok(now) = std::env::var("KCTL_TEST_NOW") {
+        let t = chrono::DateTime::parse_from_rfc3339(&now)
+            .map_err(|e| CliError::message(format!("invalid KCTL_TEST_NOW {now:?}: {e}")))?;
+        builder = builder.clock(Arc::new(FixedClock(t.with_timezone(&chrono::Utc))));
+    }
+    if let Ok(seed) = std::env::var("KCTL_TEST_UID_SEED") {
+        let seed = seed
+            .parse::<u64>()
+            .map_err(|e| CliError::message(format!("invalid KCTL_TEST_UID_SEED {seed:?}: {e}")))?;
+        builder = builder.uids(Arc::new(SeededUids::new(seed)));
+    }
+    if let Some(dir) = &args.data_dir {
+        builder = builder.store(open_durable(dir)?);
+    }
+    builder.build().map_err(|e| CliError::message(format!("cannot initialise the store: {e}")))
+}
+
+fn open_durable(
+    dir: &std::path::Path,
+) -> Result<Arc<dyn crate::apiserver::store::Store>, CliError> {
+    Err(CliError::message(format!(
+        "--data-dir {}: the durable store is not available in this build",
+        dir.display()
+    )))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
 /// Runs `kctl serve`.
-pub async fn run(_args: ServeArgs, _ctx: &Ctx) -> Result<Exit, CliError> {
-    Err(super::unavailable("serve"))
+pub async fn run(args: ServeArgs, ctx: &Ctx) -> Result<Exit, CliError> {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let read = |p: &PathBuf| {
+                std::fs::read(p)
+                    .map_err(|e| CliError::message(format!("cannot read {}: {e}", p.display())))
+            };
+            let cert_pem = read(cert)?;
+            let config = crate::apiserver::server::tls_config(&cert_pem, &read(key)?)
+                .map_err(|e| CliError::message(e.to_string()))?;
+            Some((config, cert_pem))
+        }
+        _ => None,
+    };
+    let server = build_server(&args)?;
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .map_err(|e| CliError::message(format!("cannot listen on {}: {e}", args.addr)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| CliError::message(format!("cannot listen on {}: {e}", args.addr)))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{local}");
+    if let Some(path) = &args.write_kubeconfig {
+        let text = kubeconfig(&url, tls.as_ref().map(|(_, pem)| pem.as_slice()));
+        std::fs::write(path, text)
+            .map_err(|e| CliError::message(format!("cannot write {}: {e}", path.display())))?;
+    }
+    ctx.io.err(&format!("Serving on {url}\n"));
+    crate::apiserver::server::serve(
+        server.router(),
+        listener,
+        tls.map(|(c, _)| c),
+        shutdown_signal(),
+    )
+    .await
+    .map_err(|e| CliError::message(format!("server failed: {e}")))?;
+    Ok(Exit::Success)
 }

@@ -1,0 +1,95 @@
+//! POST: create an object — type and namespace checks, `generateName`, the namespace must
+//! exist (and not be terminating), bookkeeping, `dryRun=All`.
+
+use super::{Result, parse_body, value_response};
+use crate::apiserver::error::ApiError;
+use crate::apiserver::request::{Query, Target};
+use crate::apiserver::routes::json_response;
+use crate::apiserver::store::Key;
+use crate::apiserver::{ApiServer, namespace_resource, objects};
+use axum::response::Response;
+use bytes::Bytes;
+use http::StatusCode;
+use serde_json::Value;
+
+/// Checks that namespace `ns` exists and accepts new content.
+pub fn check_namespace_open(server: &ApiServer, ns: &str) -> Result<()> {
+    let nsres = namespace_resource();
+    let stored = server
+        .store()
+        .get(&Key::new("namespaces", "", ns))
+        .map_err(|e| ApiError::from_store(e, &nsres, ns))?
+        .ok_or_else(|| ApiError::not_found(&nsres, ns))?;
+    let obj = crate::apiserver::decode(&stored.json)?;
+    if obj["metadata"].get("deletionTimestamp").is_some_and(|v| !v.is_null()) {
+        let mut s = crate::object::Status::failure(
+            403,
+            "Forbidden",
+            format!(
+                "unable to create new content in namespace {ns} because it is being terminated"
+            ),
+        );
+        s.details = Some(crate::object::status::StatusDetails {
+            name: ns.into(),
+            kind: "namespaces".into(),
+            causes: vec![crate::object::status::StatusCause {
+                reason: "NamespaceTerminating".into(),
+                message: format!("namespace {ns} is being terminated"),
+                field: "metadata.namespace".into(),
+            }],
+            ..Default::default()
+        });
+        return Err(ApiError(s));
+    }
+    Ok(())
+}
+
+/// Prepares an object for creation under `t` (shared with PUT-less creates such as replace --force).
+pub fn prepare(server: &ApiServer, t: &Target, mut obj: Value) -> Result<(Key, Value)> {
+    objects::check_type(&t.res, &mut obj)?;
+    objects::check_namespace(t, &mut obj)?;
+    let name = objects::assign_name(server, &t.res, &mut obj)?;
+    if let Some(ns) = &t.namespace {
+        check_namespace_open(server, ns)?;
+    }
+    objects::stamp_new(server, &t.res, &mut obj);
+    let key = crate::apiserver::store::Key::new(
+        &t.res.group_resource(),
+        t.namespace.as_deref().unwrap_or(""),
+        &name,
+    );
+    Ok((key, obj))
+}
+
+/// Serves `POST <collection>`.
+pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<Response> {
+    if t.res.namespaced && t.namespace.is_none() {
+        return Err(ApiError::no_route());
+    }
+    let obj = parse_body(
+        &body,
+        &format!(
+            "{} in version \"{}\" cannot be handled as a {}",
+            t.res.kind, t.res.version, t.res.kind
+        ),
+    )?;
+    let (key, obj) = prepare(server, t, obj)?;
+    if q.dry_run {
+        if server
+            .store()
+            .get(&key)
+            .map_err(|e| ApiError::from_store(e, &t.res, &key.name))?
+            .is_some()
+        {
+            return Err(ApiError::from_store(
+                crate::apiserver::store::StoreError::AlreadyExists,
+                &t.res,
+                &key.name,
+            ));
+        }
+        return Ok(value_response(StatusCode::CREATED, &obj));
+    }
+    let stored =
+        server.store().create(&key, obj).map_err(|e| ApiError::from_store(e, &t.res, &key.name))?;
+    Ok(json_response(StatusCode::CREATED, stored.json))
+}

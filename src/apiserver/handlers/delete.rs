@@ -1,0 +1,271 @@
+//! DELETE and DELETECOLLECTION: `DeleteOptions` (body or query), preconditions, `dryRun`,
+//! finalizers keeping an object Terminating until they are removed, and namespace deletion
+//! removing the namespace's contents.
+//!
+//! There is no garbage collector yet: `propagationPolicy` is accepted but dependents are
+//! not deleted, and `Foreground`/`Orphan` add no finalizers (which nothing would remove).
+
+use super::{Result, value_response};
+use crate::apiserver::clock::timestamp;
+use crate::apiserver::error::ApiError;
+use crate::apiserver::registry::Resource;
+use crate::apiserver::request::{Query, Target};
+use crate::apiserver::store::{Key, Scope, StoreError};
+use crate::apiserver::{ApiServer, objects};
+use crate::object::Status;
+use crate::object::status::StatusDetails;
+use axum::response::Response;
+use bytes::Bytes;
+use http::StatusCode;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Namespaces kube-apiserver refuses to delete.
+const UNDELETABLE: &[&str] = &["default", "kube-system", "kube-public"];
+
+/// The parts of `DeleteOptions` the server acts on.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteOptions {
+    /// `dryRun: ["All"]` or `?dryRun=All`.
+    pub dry_run: bool,
+    /// `preconditions.uid`.
+    pub uid: Option<String>,
+    /// `preconditions.resourceVersion`.
+    pub resource_version: Option<String>,
+}
+
+impl DeleteOptions {
+    /// Reads the options from the body (if any) and the query.
+    pub fn parse(q: &Query, body: &[u8]) -> Result<DeleteOptions> {
+        let mut o = DeleteOptions { dry_run: q.dry_run, ..Default::default() };
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(o);
+        }
+        let v: Value = serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding DeleteOptions: {e}")))?;
+        if let Some(list) = v.get("dryRun").and_then(Value::as_array) {
+            for d in list {
+                match d.as_str() {
+                    Some("All") => o.dry_run = true,
+                    other => {
+                        return Err(ApiError::bad_request(format!(
+                            "Invalid dry run value: {}; supported values: [All]",
+                            other.unwrap_or_default()
+                        )));
+                    }
+                }
+            }
+        }
+        o.uid = v["preconditions"]["uid"].as_str().map(String::from);
+        o.resource_version = v["preconditions"]["resourceVersion"].as_str().map(String::from);
+        Ok(o)
+    }
+}
+
+/// What became of a deleted object.
+#[derive(Debug)]
+pub enum Deleted {
+    /// Removed from the store; its last state.
+    Gone(Value),
+    /// Marked for deletion and held by finalizers; its current state.
+    Terminating(Value),
+}
+
+fn precondition_failed(res: &Resource, name: &str, what: &str, want: &str, have: &str) -> ApiError {
+    ApiError(Status::conflict(
+        &res.group,
+        &res.plural,
+        name,
+        &format!(
+            "Precondition failed: {what} in precondition: {want}, {what} in object meta: {have}"
+        ),
+    ))
+}
+
+/// Deletes one object, honouring finalizers and preconditions, retrying on concurrent writes.
+pub fn delete_object(
+    server: &ApiServer,
+    res: &Resource,
+    key: &Key,
+    opts: &DeleteOptions,
+) -> Result<Deleted> {
+    let name = key.name.as_str();
+    for _ in 0..super::update::MAX_RETRIES {
+        let stored = server
+            .store()
+            .get(key)
+            .map_err(|e| ApiError::from_store(e, res, name))?
+            .ok_or_else(|| ApiError::not_found(res, name))?;
+        let obj = crate::apiserver::decode(&stored.json)?;
+        let uid = obj["metadata"]["uid"].as_str().unwrap_or_default();
+        if let Some(want) = &opts.uid {
+            if want != uid {
+                return Err(precondition_failed(res, name, "UID", want, uid));
+            }
+        }
+        if let Some(want) = &opts.resource_version {
+            if *want != stored.rv.to_string() {
+                return Err(precondition_failed(
+                    res,
+                    name,
+                    "ResourceVersion",
+                    want,
+                    &stored.rv.to_string(),
+                ));
+            }
+        }
+        if !objects::finalizers(&obj).is_empty() {
+            if obj["metadata"].get("deletionTimestamp").is_some_and(|v| !v.is_null()) {
+                return Ok(Deleted::Terminating(obj));
+            }
+            let mut marked = obj.clone();
+            let meta = crate::object::meta::metadata_mut(&mut marked);
+            meta.insert("deletionTimestamp".into(), json!(timestamp(server.clock().now())));
+            meta.insert("deletionGracePeriodSeconds".into(), json!(0));
+            if res.group.is_empty() && res.plural == "namespaces" {
+                marked["status"]["phase"] = json!("Terminating");
+            }
+            if opts.dry_run {
+                return Ok(Deleted::Terminating(marked));
+            }
+            match server.store().update(key, marked, Some(stored.rv)) {
+                Ok(s) => return Ok(Deleted::Terminating(crate::apiserver::decode(&s.json)?)),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(ApiError::from_store(e, res, name)),
+            }
+        }
+        if opts.dry_run {
+            return Ok(Deleted::Gone(obj));
+        }
+        match server.store().delete(key, Some(stored.rv)) {
+            Ok(s) => return Ok(Deleted::Gone(crate::apiserver::decode(&s.json)?)),
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(ApiError::from_store(e, res, name)),
+        }
+    }
+    Err(ApiError::conflict(res, name))
+}
+
+/// Deletes everything in namespace `ns`; returns true when nothing is left behind.
+fn empty_namespace(server: &ApiServer, ns: &str, opts: &DeleteOptions) -> Result<bool> {
+    let mut empty = true;
+    let resources: Vec<Arc<Resource>> = server.resources();
+    let mut seen = std::collections::HashSet::new();
+    for res in resources.iter().filter(|r| r.namespaced) {
+        if !seen.insert(res.group_resource()) {
+            continue;
+        }
+        let scope = Scope { resource: res.group_resource(), namespace: Some(ns.to_string()) };
+        let (items, _) =
+            server.store().list(&scope).map_err(|e| ApiError::from_store(e, res, ""))?;
+        for s in items {
+            let v = crate::apiserver::decode(&s.json)?;
+            let name = v["metadata"]["name"].as_str().unwrap_or_default();
+            let key = Key::new(&res.group_resource(), ns, name);
+            match delete_object(server, res, &key, opts) {
+                Ok(Deleted::Gone(_)) => {}
+                Ok(Deleted::Terminating(_)) => empty = false,
+                Err(e) if e.0.is_not_found() => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(empty)
+}
+
+fn success(res: &Resource, obj: &Value) -> Response {
+    let details = StatusDetails {
+        name: obj["metadata"]["name"].as_str().unwrap_or_default().into(),
+        group: res.group.clone(),
+        kind: res.plural.clone(),
+        uid: obj["metadata"]["uid"].as_str().unwrap_or_default().into(),
+        ..Default::default()
+    };
+    let body = crate::object::gojson::to_string(&Status::success(Some(details)));
+    crate::apiserver::routes::json_response(StatusCode::OK, Bytes::from(body))
+}
+
+/// Serves `DELETE <object>`.
+pub fn delete(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<Response> {
+    if t.sub.is_some() {
+        return Err(ApiError(Status::method_not_allowed(
+            "the server does not allow this method on the requested resource",
+        )));
+    }
+    let opts = DeleteOptions::parse(q, &body)?;
+    let key = t.key();
+    if t.res.group.is_empty() && t.res.plural == "namespaces" {
+        if UNDELETABLE.contains(&t.name()) {
+            return Err(ApiError::forbidden(&t.res, t.name(), "this namespace may not be deleted"));
+        }
+        // Confirm it exists before sweeping.
+        let _ = super::update::current(server, t)?;
+        let empty = empty_namespace(server, t.name(), &opts)?;
+        if !empty {
+            // Contents held by finalizers keep the namespace Terminating; a later DELETE
+            // sweeps again and removes it once they are gone.
+            let (_, mut obj) = super::update::current(server, t)?;
+            let meta = crate::object::meta::metadata_mut(&mut obj);
+            meta.entry("deletionTimestamp")
+                .or_insert_with(|| json!(timestamp(server.clock().now())));
+            obj["status"]["phase"] = json!("Terminating");
+            if !opts.dry_run {
+                let s = server
+                    .store()
+                    .update(&key, obj, None)
+                    .map_err(|e| ApiError::from_store(e, &t.res, t.name()))?;
+                obj = crate::apiserver::decode(&s.json)?;
+            }
+            return Ok(value_response(StatusCode::OK, &obj));
+        }
+    }
+    match delete_object(server, &t.res, &key, &opts)? {
+        Deleted::Gone(obj) => Ok(success(&t.res, &obj)),
+        Deleted::Terminating(obj) => Ok(value_response(StatusCode::OK, &obj)),
+    }
+}
+
+/// Serves `DELETE <collection>` (deletecollection) with the request's selectors.
+pub fn delete_collection(
+    server: &ApiServer,
+    t: &Target,
+    q: &Query,
+    body: Bytes,
+) -> Result<Response> {
+    let opts = DeleteOptions::parse(q, &body)?;
+    let (items, rv) = super::list::matching(server, t, q)?;
+    let mut out = Vec::new();
+    for (s, v) in items {
+        let v = match v {
+            Some(v) => v,
+            None => crate::apiserver::decode(&s.json)?,
+        };
+        let ns = v["metadata"]["namespace"].as_str().unwrap_or_default();
+        let name = v["metadata"]["name"].as_str().unwrap_or_default();
+        let key = Key::new(&t.res.group_resource(), ns, name);
+        let sub = Target {
+            namespace: (!ns.is_empty()).then(|| ns.to_string()),
+            name: Some(name.into()),
+            ..t.clone()
+        };
+        let deleted = if t.res.plural == "namespaces" && t.res.group.is_empty() {
+            match delete(server, &sub, q, body.clone()) {
+                Ok(_) => continue,
+                Err(e) if e.0.is_not_found() => continue,
+                Err(e) => return Err(e),
+            }
+        } else {
+            match delete_object(server, &t.res, &key, &opts) {
+                Ok(d) => d,
+                Err(e) if e.0.is_not_found() => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        match deleted {
+            Deleted::Gone(v) | Deleted::Terminating(v) => out.push(v),
+        }
+    }
+    let list = json!({"kind": format!("{}List", t.res.kind), "apiVersion": t.res.api_version(),
+        "metadata": {"resourceVersion": rv.to_string()}, "items": out});
+    Ok(value_response(StatusCode::OK, &list))
+}
