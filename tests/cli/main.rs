@@ -6,6 +6,7 @@ mod client_kubeconfig;
 mod client_support;
 mod completion;
 mod help;
+mod apply_vectors;
 mod bad_manifests;
 mod common;
 mod kubectl_apply;
