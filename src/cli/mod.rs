@@ -8,6 +8,7 @@ pub mod exit;
 pub mod flags;
 pub mod global;
 pub mod input;
+pub mod local;
 pub mod objects;
 pub mod output;
 

@@ -8,11 +8,9 @@
 //! `KCTL_TEST_UID_SEED` (an integer) makes uids and generated names deterministic.
 
 use crate::apiserver::ApiServer;
-use crate::apiserver::clock::{FixedClock, SeededUids};
 use crate::cli::{CliError, Ctx, exit::Exit};
 use clap::Args;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Run the bundled Kubernetes-compatible apiserver.
 ///
@@ -61,31 +59,11 @@ pub fn kubeconfig(url: &str, ca_pem: Option<&[u8]>) -> String {
 }
 
 fn build_server(args: &ServeArgs) -> Result<ApiServer, CliError> {
-    let mut builder = ApiServer::builder();
-    if let Ok(now) = std::env::var("KCTL_TEST_NOW") {
-        let t = chrono::DateTime::parse_from_rfc3339(&now)
-            .map_err(|e| CliError::message(format!("invalid KCTL_TEST_NOW {now:?}: {e}")))?;
-        builder = builder.clock(Arc::new(FixedClock(t.with_timezone(&chrono::Utc))));
-    }
-    if let Ok(seed) = std::env::var("KCTL_TEST_UID_SEED") {
-        let seed = seed
-            .parse::<u64>()
-            .map_err(|e| CliError::message(format!("invalid KCTL_TEST_UID_SEED {seed:?}: {e}")))?;
-        builder = builder.uids(Arc::new(SeededUids::new(seed)));
-    }
-    if let Some(dir) = &args.data_dir {
-        builder = builder.store(open_durable(dir)?);
-    }
-    builder.build().map_err(|e| CliError::message(format!("cannot initialise the store: {e}")))
-}
-
-fn open_durable(
-    dir: &std::path::Path,
-) -> Result<Arc<dyn crate::apiserver::store::Store>, CliError> {
-    Err(CliError::message(format!(
-        "--data-dir {}: the durable store is not available in this build",
-        dir.display()
-    )))
+    let store = match &args.data_dir {
+        Some(dir) => Some(crate::cli::local::open_store(dir)?),
+        None => None,
+    };
+    crate::cli::local::server(store)
 }
 
 async fn shutdown_signal() {
