@@ -69,6 +69,10 @@ pub fn render_status_when(s: &Status, when: &str) -> String {
 
 fn render(s: &Status, when: Option<&str>) -> String {
     let context = when.map(|w| format!("{w}: ")).unwrap_or_default();
+    if s.code == 401 || s.reason == "Unauthorized" {
+        let why = if s.message.is_empty() { "Unauthorized" } else { s.message.as_str() };
+        return format!("error: You must be logged in to the server ({why})");
+    }
     if s.reason == "Invalid" {
         if let Some(d) = s.details.as_ref().filter(|d| !d.causes.is_empty() && !d.name.is_empty()) {
             let mut seen = Vec::new();
@@ -101,5 +105,61 @@ fn render(s: &Status, when: Option<&str>) -> String {
 impl From<Status> for CliError {
     fn from(s: Status) -> CliError {
         CliError::Server(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::status::{StatusCause, StatusDetails};
+
+    #[test]
+    fn renders_like_kubectl() {
+        let nf = Status::not_found("apps", "deployments", "web");
+        assert_eq!(
+            render_status(&nf),
+            "Error from server (NotFound): deployments.apps \"web\" not found"
+        );
+        assert_eq!(
+            render_status_when(&nf, "error when deleting \"d.yaml\""),
+            "Error from server (NotFound): error when deleting \"d.yaml\": deployments.apps \"web\" not found"
+        );
+        let cause = |f: &str, m: &str| StatusCause {
+            reason: "FieldValueInvalid".into(),
+            message: m.into(),
+            field: f.into(),
+        };
+        let one = Status::invalid(
+            "apps",
+            "Deployment",
+            "web",
+            vec![cause("spec.replicas", "Invalid value: -1: must be greater than or equal to 0")],
+        );
+        assert_eq!(
+            render_status(&one),
+            "The Deployment \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+        );
+        let two = Status::invalid(
+            "apps",
+            "Deployment",
+            "web",
+            vec![cause("a", "x"), cause("b", "y"), cause("a", "x")],
+        );
+        assert_eq!(render_status(&two), "The Deployment \"web\" is invalid: \n* a: x\n* b: y");
+        let mut bare = Status::failure(
+            422,
+            "Invalid",
+            "Deployment.apps \"web\" is invalid: metadata.name: Invalid value",
+        );
+        bare.details = Some(StatusDetails::default());
+        assert_eq!(
+            render_status_when(&bare, "error when creating \"d.yaml\""),
+            "The request is invalid: error when creating \"d.yaml\": Deployment.apps \"web\" is invalid: metadata.name: Invalid value"
+        );
+        let unauth = Status::failure(401, "Unauthorized", "Unauthorized");
+        assert_eq!(
+            render_status(&unauth),
+            "error: You must be logged in to the server (Unauthorized)"
+        );
     }
 }

@@ -16,9 +16,9 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 fn vectors() -> PathBuf {
-    std::env::var_os("KCTL_APPLY_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/apply"))
+    std::env::var_os("KCTL_APPLY_VECTORS").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/apply")
+    })
 }
 
 /// One write request as the server received it.
@@ -70,7 +70,11 @@ fn seed(server: &ApiServer, live: &Value) {
     let kind = live["kind"].as_str().unwrap();
     let plural = format!("{}s", kind.to_lowercase());
     let resource = if group.is_empty() { plural } else { format!("{plural}.{group}") };
-    let key = Key::new(&resource, live["metadata"]["namespace"].as_str().unwrap_or(""), live["metadata"]["name"].as_str().unwrap());
+    let key = Key::new(
+        &resource,
+        live["metadata"]["namespace"].as_str().unwrap_or(""),
+        live["metadata"]["name"].as_str().unwrap(),
+    );
     server.store().create(&key, live.clone()).expect("seed live object");
 }
 
@@ -96,7 +100,8 @@ fn kubectl_transcript(dir: &Path) -> (Vec<String>, String) {
     let text = std::fs::read_to_string(dir.join("kubectl.txt")).unwrap();
     let cmd = text.lines().next().unwrap_or("").trim_start_matches("$ kubectl ");
     let args = cmd.split_whitespace().map(String::from).collect();
-    let stdout = text.split("--- stdout\n").nth(1).unwrap_or("").split("--- stderr").next().unwrap_or("");
+    let stdout =
+        text.split("--- stdout\n").nth(1).unwrap_or("").split("--- stderr").next().unwrap_or("");
     (args, stdout.to_string())
 }
 
@@ -110,7 +115,9 @@ fn run_scenario(s: &Scenario) -> Result<(), String> {
     }
     let log: Log = Arc::default();
     let recorder = log.clone();
-    let router = server.router().layer(middleware::from_fn(move |req, next| record(recorder.clone(), req, next)));
+    let router = server
+        .router()
+        .layer(middleware::from_fn(move |req, next| record(recorder.clone(), req, next)));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -141,7 +148,8 @@ fn run_scenario(s: &Scenario) -> Result<(), String> {
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let writes = log.lock().unwrap().clone();
     let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(s.dir.join("request.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(s.dir.join("request.json")).unwrap())
+            .unwrap();
     if expected["method"].is_null() {
         if !writes.is_empty() {
             return Err(format!("expected no write, got {writes:?}"));
@@ -161,8 +169,16 @@ fn run_scenario(s: &Scenario) -> Result<(), String> {
         if *got != want {
             return Err(format!(
                 "request differs\n  got:  {} {}?{} {}\n        {}\n  want: {} {}?{} {}\n        {}",
-                got.method, got.path, got.query, got.content_type, String::from_utf8_lossy(&got.body),
-                want.method, want.path, want.query, want.content_type, String::from_utf8_lossy(&want.body)
+                got.method,
+                got.path,
+                got.query,
+                got.content_type,
+                String::from_utf8_lossy(&got.body),
+                want.method,
+                want.path,
+                want.query,
+                want.content_type,
+                String::from_utf8_lossy(&want.body)
             ));
         }
     }
@@ -173,7 +189,9 @@ fn run_scenario(s: &Scenario) -> Result<(), String> {
         return Ok(());
     }
     if stdout != expected_stdout {
-        return Err(format!("stdout differs\n  got:  {stdout:?}\n  want: {expected_stdout:?}\n  stderr: {stderr}"));
+        return Err(format!(
+            "stdout differs\n  got:  {stdout:?}\n  want: {expected_stdout:?}\n  stderr: {stderr}"
+        ));
     }
     Ok(())
 }

@@ -55,7 +55,8 @@ fn apply_outputs_objects_and_prunes() {
     env.write("one.yaml", CMS.split("---\n").next().unwrap());
     let no_selector = env.kctl(&["apply", "-f", "one.yaml", "--prune"]);
     let pruned = env.kctl(&["apply", "-f", "one.yaml", "--prune", "-l", "app=demo"]);
-    let left = env.kctl(&["apply", "-f", "one.yaml", "--prune", "-l", "app=demo", "--dry-run=server"]);
+    let left =
+        env.kctl(&["apply", "-f", "one.yaml", "--prune", "-l", "app=demo", "--dry-run=server"]);
     insta::assert_snapshot!(transcript(&[yaml, no_selector, pruned, left]));
 }
 
@@ -73,7 +74,13 @@ fn apply_errors_name_what_failed() {
     let wrong_ns = env.kctl(&["apply", "-f", "ns.yaml", "-n", "default"]);
     let ssa_client = env.kctl(&["apply", "-f", "cms.yaml", "--server-side", "--dry-run=client"]);
     let bad_validate = env.kctl(&["apply", "-f", "cms.yaml", "--validate=maybe"]);
-    insta::assert_snapshot!(transcript(&[missing_ns, unknown_kind, wrong_ns, ssa_client, bad_validate]));
+    insta::assert_snapshot!(transcript(&[
+        missing_ns,
+        unknown_kind,
+        wrong_ns,
+        ssa_client,
+        bad_validate
+    ]));
 }
 
 #[test]
@@ -142,7 +149,10 @@ fn create_and_replace() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm1, resourceVersion: \"1\"}\ndata: {a: x}\n",
     );
     let stale = env.kctl(&["replace", "-f", "stale.yaml"]);
-    env.write("absent.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nope}\ndata: {a: x}\n");
+    env.write(
+        "absent.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nope}\ndata: {a: x}\n",
+    );
     let absent = env.kctl(&["replace", "-f", "absent.yaml"]);
     let forced = env.kctl(&["replace", "--force", "-f", "cms.yaml"]);
     insta::assert_snapshot!(transcript(&[created, exists, dry, replaced, stale, absent, forced]));
@@ -165,11 +175,13 @@ fn diff_exit_codes_and_rendering() {
 #[test]
 fn diff_masks_secrets_and_honours_external_diff() {
     let env = TestEnv::in_process();
-    let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {user: YQ==, pass: Yg==}\n";
+    let secret =
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {user: YQ==, pass: Yg==}\n";
     env.write("secret.yaml", secret);
     env.kctl(&["apply", "-f", "secret.yaml"]);
     env.write("secret.yaml", &secret.replace("Yg==", "Yw=="));
     let masked = env.kctl(&["diff", "-f", "secret.yaml"]);
-    let external = env.kctl_env(&["diff", "-f", "secret.yaml"], &[("KUBECTL_EXTERNAL_DIFF", "diff -q")]);
+    let external =
+        env.kctl_env(&["diff", "-f", "secret.yaml"], &[("KUBECTL_EXTERNAL_DIFF", "diff -q")]);
     insta::assert_snapshot!(transcript(&[masked, external]));
 }
