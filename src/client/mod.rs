@@ -160,7 +160,7 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     namespace: String,
-    verbosity: u8,
+    verbosity: std::sync::atomic::AtomicU8,
     auth: Auth,
 }
 
@@ -251,7 +251,7 @@ impl Client {
             inner: Arc::new(Inner {
                 transport: Transport::Http { http, base: cfg.server.trim_end_matches('/').into() },
                 namespace: cfg.namespace.clone(),
-                verbosity: cfg.verbosity,
+                verbosity: cfg.verbosity.into(),
                 auth: Auth {
                     token,
                     token_file: cfg.token_file.clone(),
@@ -269,21 +269,17 @@ impl Client {
             inner: Arc::new(Inner {
                 transport: Transport::InProcess(Mutex::new(svc)),
                 namespace,
-                verbosity: 0,
+                verbosity: 0.into(),
                 auth: Auth::default(),
             }),
         }
     }
 
-    /// The same client logging at verbosity `v` (`-v`).
+    /// Sets the log level (`-v`) of this client and its clones: 6 logs each request, 8 also
+    /// headers and bodies.
     pub fn with_verbosity(self, v: u8) -> Client {
-        match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.verbosity = v;
-                Client { inner: Arc::new(inner) }
-            }
-            Err(shared) => Client { inner: shared },
-        }
+        self.inner.verbosity.store(v, std::sync::atomic::Ordering::Relaxed);
+        self
     }
 
     /// The namespace commands use when `-n` is not given.
@@ -310,7 +306,7 @@ impl Client {
     pub async fn send(&self, req: Request) -> Result<Response, Error> {
         let start = Instant::now();
         let url = self.display_url(&req.path);
-        let v = self.inner.verbosity;
+        let v = self.inner.verbosity.load(std::sync::atomic::Ordering::Relaxed);
         if v >= 8 {
             log_line(&format!("Request Headers: {}", format_headers(&self.log_headers(&req))));
             if !req.body.is_empty() {
@@ -770,6 +766,12 @@ mod tests {
             assert!(err.is_not_found());
             assert_eq!(err.to_string(), "configmaps \"x\" not found");
         }
+    }
+
+    #[test]
+    fn client_is_send_sync_and_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<Client>();
     }
 
     #[test]

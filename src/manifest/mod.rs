@@ -81,6 +81,9 @@ pub enum Problem {
     /// The file or directory could not be read.
     #[error("{0}")]
     Io(String),
+    /// The path does not exist.
+    #[error("does not exist")]
+    NotFound,
     /// YAML or JSON syntax (including tabs, duplicate keys, nesting and alias limits).
     #[error("{0}")]
     Syntax(String),
@@ -129,12 +132,16 @@ pub struct ManifestError {
     pub line: Option<usize>,
     /// 1-based column, when known.
     pub column: Option<usize>,
-    /// What is wrong.
-    pub problem: Problem,
+    /// What is wrong (boxed to keep `Result`s small).
+    pub problem: Box<Problem>,
 }
 
 impl fmt::Display for ManifestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self.problem == Problem::NotFound {
+            // kubectl's wording.
+            return write!(f, "the path {:?} does not exist", self.file);
+        }
         write!(f, "{}", self.file)?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
@@ -148,7 +155,12 @@ impl fmt::Display for ManifestError {
 
 impl ManifestError {
     fn at(file: &str, line: usize, column: usize, problem: Problem) -> ManifestError {
-        ManifestError { file: file.to_string(), line: Some(line), column: Some(column), problem }
+        ManifestError {
+            file: file.to_string(),
+            line: Some(line),
+            column: Some(column),
+            problem: Box::new(problem),
+        }
     }
 }
 
@@ -199,11 +211,11 @@ pub fn load(inputs: &[Input], recursive: bool) -> Result<Loaded, ManifestErrors>
 }
 
 fn io_error(name: &str, e: &std::io::Error) -> ManifestError {
-    let msg = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        _ => e.to_string(),
+    let problem = match e.kind() {
+        std::io::ErrorKind::NotFound => Problem::NotFound,
+        _ => Problem::Io(e.to_string()),
     };
-    ManifestError { file: name.to_string(), line: None, column: None, problem: Problem::Io(msg) }
+    ManifestError { file: name.to_string(), line: None, column: None, problem: Box::new(problem) }
 }
 
 fn collect_files(
@@ -264,12 +276,21 @@ pub fn decode_all(name: &str, data: &[u8]) -> (Vec<Manifest>, Vec<Warning>, Vec<
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(ctrl) = text.find(|c: char| c == '\0') {
+    if let Some(ctrl) = text.find('\0') {
         let (line, col) = line_col(text.as_bytes(), ctrl);
         return (vec![], vec![], vec![ManifestError::at(name, line, col, Problem::NulByte)]);
     }
     if text.trim_start().starts_with('{') {
-        return decode_json(name, text);
+        let json = decode_json(name, text);
+        // kubectl reads input starting with `{` as JSON only. A YAML flow mapping (unquoted
+        // keys) is still accepted here; anything else keeps its JSON error.
+        let flow_yaml = json
+            .2
+            .iter()
+            .any(|e| matches!(&*e.problem, Problem::Syntax(m) if m == "key must be a string"));
+        if !flow_yaml || yaml::decode_stream(text).2.is_some() {
+            return json;
+        }
     }
     let (docs, y11, syntax) = yaml::decode_stream(text);
     let warnings = y11
@@ -381,36 +402,34 @@ fn check_document(
         errors.push(e);
         return;
     }
-    if kind.ends_with("List") {
-        if let Some(items) = root.get("items") {
-            match &items.kind {
-                Kind::Seq(list) => {
-                    for (i, item) in list.iter().enumerate() {
-                        let path = format!("items[{i}]");
-                        if let Err(e) = check_object(name, item, &path) {
-                            errors.push(e);
-                        } else {
-                            manifests.push(Manifest {
-                                object: item.to_value(),
-                                origin: origin(item.line),
-                            });
-                        }
+    if kind.ends_with("List")
+        && let Some(items) = root.get("items")
+    {
+        match &items.kind {
+            Kind::Seq(list) => {
+                for (i, item) in list.iter().enumerate() {
+                    let path = format!("items[{i}]");
+                    if let Err(e) = check_object(name, item, &path) {
+                        errors.push(e);
+                    } else {
+                        manifests
+                            .push(Manifest { object: item.to_value(), origin: origin(item.line) });
                     }
                 }
-                _ if items.is_null() => {}
-                _ => errors.push(ManifestError::at(
-                    name,
-                    items.line,
-                    items.col,
-                    Problem::WrongType {
-                        field: "items".into(),
-                        want: "a list",
-                        got: items.type_name(),
-                    },
-                )),
             }
-            return;
+            _ if items.is_null() => {}
+            _ => errors.push(ManifestError::at(
+                name,
+                items.line,
+                items.col,
+                Problem::WrongType {
+                    field: "items".into(),
+                    want: "a list",
+                    got: items.type_name(),
+                },
+            )),
         }
+        return;
     }
     match check_object(name, root, "") {
         Ok(()) => manifests.push(Manifest { object: root.to_value(), origin: origin(root.line) }),
@@ -550,12 +569,12 @@ fn walk(name: &str, n: &Node, path: &str) -> Result<(), ManifestError> {
                         }
                     }
                 }
-                if k == "env" {
-                    if let Kind::Seq(items) = &v.kind {
-                        for (i, item) in items.iter().enumerate() {
-                            if let Some(val) = item.get("value") {
-                                check_scalar(name, val, &format!("{p}[{i}].value"))?;
-                            }
+                if k == "env"
+                    && let Kind::Seq(items) = &v.kind
+                {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(val) = item.get("value") {
+                            check_scalar(name, val, &format!("{p}[{i}].value"))?;
                         }
                     }
                 }

@@ -78,10 +78,10 @@ fn yaml11_values_and_warnings() {
     assert_eq!(
         lines,
         vec![
-            "x.yaml:6: the unquoted value yes is read as the boolean true (YAML 1.1); YAML 1.2 would read a string",
-            "x.yaml:7: the unquoted value off is read as the boolean false (YAML 1.1); YAML 1.2 would read a string",
-            "x.yaml:8: the unquoted value 0644 is read as the number 420 (YAML 1.1); YAML 1.2 would read it differently",
-            "x.yaml:10: the unquoted value 1_000 is read as the number 1000 (YAML 1.1); YAML 1.2 would read it differently",
+            "x.yaml:6: the unquoted value yes is read as the boolean true (YAML 1.1, as kubectl reads it); YAML 1.2 reads the string \"yes\"",
+            "x.yaml:7: the unquoted value off is read as the boolean false (YAML 1.1, as kubectl reads it); YAML 1.2 reads the string \"off\"",
+            "x.yaml:8: the unquoted value 0644 is read as the number 420 (YAML 1.1, as kubectl reads it); YAML 1.2 reads the number 644",
+            "x.yaml:10: the unquoted value 1_000 is read as the number 1000 (YAML 1.1, as kubectl reads it); YAML 1.2 reads the string \"1_000\"",
         ]
     );
 }
@@ -165,6 +165,9 @@ fn json_streams() {
     assert_eq!(m[1].origin.document, 1);
     let e = decode("x.json", b"{\"apiVersion\":\"v1\",\n\"kind\": }").unwrap_err().to_string();
     assert_eq!(e, "x.json:2:9: expected value");
+    // A YAML flow mapping is not JSON but is still read.
+    let (m, _) = decode("x.yaml", b"{apiVersion: v1, kind: A, metadata: {name: a}}\n").unwrap();
+    assert_eq!(m[0].object["kind"], "A");
 }
 
 fn write(dir: &std::path::Path, rel: &str, name: &str) {
@@ -218,6 +221,6 @@ fn all_errors_are_collected() {
     let errs = load(&[Input::Path(d.to_path_buf()), Input::Path(d.join("missing.yaml"))], false)
         .unwrap_err();
     assert_eq!(errs.0.len(), 4, "{errs}");
-    assert!(errs.0[3].to_string().ends_with("missing.yaml: no such file or directory"));
+    assert!(errs.0[3].to_string().ends_with("missing.yaml\" does not exist"));
     assert_eq!(load(&[], false).unwrap(), Loaded::default());
 }

@@ -42,8 +42,8 @@ pub(crate) struct Yaml11 {
     pub raw: String,
     /// What YAML 1.1 reads, e.g. `the boolean true`.
     pub meaning: String,
-    /// Whether the YAML 1.1 value is a boolean.
-    pub boolean: bool,
+    /// What YAML 1.2 reads, e.g. `the string "yes"`.
+    pub yaml12: String,
 }
 
 impl Node {
@@ -202,13 +202,11 @@ impl Builder {
                 self.anchors.clear();
                 self.root = None;
             }
-            Event::DocumentEnd => {
-                if self.in_doc {
-                    let root = self.root.take().filter(|n| !n.is_null());
-                    self.docs.push(Document { index: self.doc_index, root });
-                    self.doc_index += 1;
-                    self.in_doc = false;
-                }
+            Event::DocumentEnd if self.in_doc => {
+                let root = self.root.take().filter(|n| !n.is_null());
+                self.docs.push(Document { index: self.doc_index, root });
+                self.doc_index += 1;
+                self.in_doc = false;
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let (value, yaml11) = resolve(&text, style, tag.as_deref(), line, col)?;
@@ -217,10 +215,8 @@ impl Builder {
                         document: self.doc_index,
                         line,
                         message: format!(
-                            "the unquoted value {} is read as {} (YAML 1.1); YAML 1.2 would read {}",
-                            y.raw,
-                            y.meaning,
-                            if y.boolean { "a string" } else { "it differently" }
+                            "the unquoted value {} is read as {} (YAML 1.1, as kubectl reads it); YAML 1.2 reads {}",
+                            y.raw, y.meaning, y.yaml12
                         ),
                     });
                 }
@@ -377,28 +373,28 @@ fn resolve(
     line: usize,
     col: usize,
 ) -> Result<(Value, Option<Yaml11>), YamlError> {
-    if let Some(tag) = tag {
-        if tag.is_yaml_core_schema() {
-            let want = tag.suffix();
-            return match want {
-                "str" | "binary" | "timestamp" => Ok((Value::String(text.to_string()), None)),
-                "null" | "bool" | "int" | "float" => {
-                    let (v, _) = resolve_plain(text).map_err(|m| err(line, col, m))?;
-                    let ok = match (want, &v) {
-                        ("null", Value::Null) | ("bool", Value::Bool(_)) => true,
-                        ("int", Value::Number(n)) => n.is_i64() || n.is_u64(),
-                        ("float", Value::Number(_)) => true,
-                        _ => false,
-                    };
-                    if ok {
-                        Ok((v, None))
-                    } else {
-                        Err(err(line, col, format!("cannot read {text:?} as !!{want}")))
-                    }
+    if let Some(tag) = tag
+        && tag.is_yaml_core_schema()
+    {
+        let want = tag.suffix();
+        return match want {
+            "str" | "binary" | "timestamp" => Ok((Value::String(text.to_string()), None)),
+            "null" | "bool" | "int" | "float" => {
+                let (v, _) = resolve_plain(text).map_err(|m| err(line, col, m))?;
+                let ok = match (want, &v) {
+                    ("null", Value::Null) | ("bool", Value::Bool(_)) => true,
+                    ("int", Value::Number(n)) => n.is_i64() || n.is_u64(),
+                    ("float", Value::Number(_)) => true,
+                    _ => false,
+                };
+                if ok {
+                    Ok((v, None))
+                } else {
+                    Err(err(line, col, format!("cannot read {text:?} as !!{want}")))
                 }
-                _ => Ok((Value::String(text.to_string()), None)),
-            };
-        }
+            }
+            _ => Ok((Value::String(text.to_string()), None)),
+        };
     }
     if style != ScalarStyle::Plain {
         return Ok((Value::String(text.to_string()), None));
@@ -413,10 +409,10 @@ pub(crate) fn resolve_plain(s: &str) -> Result<(Value, Option<Yaml11>), String> 
         "true" | "True" | "TRUE" => return Ok((Value::Bool(true), None)),
         "false" | "False" | "FALSE" => return Ok((Value::Bool(false), None)),
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
-            return Ok((Value::Bool(true), Some(y11(s, "the boolean true", true))));
+            return Ok((Value::Bool(true), Some(y11(s, "the boolean true"))));
         }
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
-            return Ok((Value::Bool(false), Some(y11(s, "the boolean false", true))));
+            return Ok((Value::Bool(false), Some(y11(s, "the boolean false"))));
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
         | ".nan" | ".NaN" | ".NAN" => {
@@ -430,24 +426,27 @@ pub(crate) fn resolve_plain(s: &str) -> Result<(Value, Option<Yaml11>), String> 
     }
     if let Some(n) = parse_int(s) {
         let differs = yaml12_int(s).as_ref() != Some(&n);
-        let yaml11 = differs.then(|| y11(s, &format!("the number {n}"), false));
+        let yaml11 = differs.then(|| y11(s, &format!("the number {n}")));
         return Ok((Value::Number(n), yaml11));
     }
-    if is_float(s) {
-        if let Ok(f) = s.replace('_', "").parse::<f64>() {
-            if f.is_finite() {
-                let differs = s.contains('_');
-                let value = float_value(f);
-                let yaml11 = differs.then(|| y11(s, &format!("the number {value}"), false));
-                return Ok((value, yaml11));
-            }
-        }
+    if is_float(s)
+        && let Ok(f) = s.replace('_', "").parse::<f64>()
+        && f.is_finite()
+    {
+        let differs = s.contains('_');
+        let value = float_value(f);
+        let yaml11 = differs.then(|| y11(s, &format!("the number {value}")));
+        return Ok((value, yaml11));
     }
     Ok((Value::String(s.to_string()), None))
 }
 
-fn y11(raw: &str, meaning: &str, boolean: bool) -> Yaml11 {
-    Yaml11 { raw: raw.to_string(), meaning: meaning.to_string(), boolean }
+fn y11(raw: &str, meaning: &str) -> Yaml11 {
+    let yaml12 = match yaml12_int(raw) {
+        Some(n) => format!("the number {n}"),
+        None => format!("the string {raw:?}"),
+    };
+    Yaml11 { raw: raw.to_string(), meaning: meaning.to_string(), yaml12 }
 }
 
 /// A float that is a whole number becomes an integer, as the JSON round trip in kubectl does.

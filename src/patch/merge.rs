@@ -78,11 +78,20 @@ fn diff_objects(o: &Map<String, Value>, m: &Map<String, Value>) -> Map<String, V
     patch
 }
 
-/// Removes every `null` member, recursively through objects.
+/// Removes every `null` member, recursively through objects. An object left empty by the
+/// removal is dropped (it patches nothing); an object that was empty to begin with is a value
+/// and stays, as in kubectl's `keepOrDeleteNullInObj`.
 fn strip_nulls(v: &mut Value) {
     if let Value::Object(m) = v {
-        m.retain(|_, v| !v.is_null());
-        m.values_mut().for_each(strip_nulls);
+        m.retain(|_, v| match v {
+            Value::Null => false,
+            Value::Object(inner) if inner.is_empty() => true,
+            Value::Object(_) => {
+                strip_nulls(v);
+                v.as_object().is_some_and(|o| !o.is_empty())
+            }
+            _ => true,
+        });
     }
 }
 
@@ -109,6 +118,25 @@ fn conflicts(left: &Value, right: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn three_way_ignores_fields_only_the_server_set() {
+        let original =
+            serde_json::json!({"kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 1}});
+        let modified = original.clone();
+        let current = serde_json::json!({"kind": "Widget",
+            "metadata": {"name": "w", "uid": "u", "generation": 1}, "spec": {"size": 1}, "status": {"ok": true}});
+        let p = super::create_three_way(&original, &modified, &current).unwrap();
+        assert_eq!(p, serde_json::json!({}));
+        let empty = serde_json::json!({"spec": {"opts": {}}});
+        let p = super::create_three_way(
+            &serde_json::json!({}),
+            &empty,
+            &serde_json::json!({"spec": {}}),
+        )
+        .unwrap();
+        assert_eq!(p, empty, "an explicitly empty map is a value");
+    }
+
     use super::*;
     use serde_json::json;
 

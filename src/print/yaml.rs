@@ -395,7 +395,7 @@ fn go_format_g(f: f64) -> String {
     let e = format!("{f:e}"); // shortest digits, e.g. "1.2345e6"
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         let sign = if exp < 0 { '-' } else { '+' };
         format!("{mant}e{sign}{:02}", exp.abs())
     } else {

@@ -132,7 +132,7 @@ fn bad_missing_file() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: testdata/bad/does-not-exist.yaml: no such file or directory\n"
+        "error: the path \"testdata/bad/does-not-exist.yaml\" does not exist\n"
     );
 }
 

@@ -261,3 +261,50 @@ async fn api_resources_with_legacy_discovery() {
     let r = s.run(&["api-resources", "-o", "name", "--api-group", "example.com"]).await;
     assert_eq!((r.code, r.stdout.as_str()), (0, "widgets.example.com\n"), "{}", r.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn version_through_a_kubeconfig_context() {
+    let pki = make_pki(&["admin"]);
+    let server = start(&pki, Mode::Aggregated).await;
+    let home = tempfile::tempdir().expect("tmp");
+    let kc = format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: broken\ncontexts:\n- name: broken\n  context: {{cluster: nowhere, user: admin}}\n- name: good\n  context: {{cluster: test, user: admin}}\nclusters:\n- name: test\n  cluster:\n    server: {}\n    certificate-authority-data: {}\nusers:\n- name: admin\n  user:\n    client-certificate-data: {}\n    client-key-data: {}\n",
+        server.url,
+        crate::client_support::b64(&pki.ca_pem),
+        crate::client_support::b64(&pki.clients[0].1),
+        crate::client_support::b64(&pki.clients[0].2),
+    );
+    let path = write(home.path(), "config", &kc);
+    let run = |args: Vec<String>| {
+        let home = home.path().to_path_buf();
+        let path = path.clone();
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_kctl"))
+                .args(&args)
+                .env("HOME", &home)
+                .env("KUBECONFIG", &path)
+                .output()
+                .await
+                .expect("run")
+        }
+    };
+    let out = run(vec!["version".into(), "--context".into(), "good".into()]).await;
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Client Version: v0.1.0\nServer Version: v1.32.4\n"
+    );
+    assert!(out.status.success());
+    assert_eq!(server.seen.lock().expect("lock")[0].client_cn.as_deref(), Some("admin"));
+
+    let out = run(vec!["version".into()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: no server found for cluster \"nowhere\"\n"
+    );
+    let out = run(vec!["version".into(), "--context".into(), "nope".into()]).await;
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: context was not found for specified context: nope\n"
+    );
+}

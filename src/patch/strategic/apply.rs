@@ -2,12 +2,13 @@
 //! strategies and directives. The same merge, without processing the parallel lists,
 //! combines the deletion and change halves of a three-way patch.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use super::errors;
-use super::order::{normalize_element_order, partition, validate_set_order};
+use super::order::{ids, normalize_element_order, partition, validate_set_order};
 use super::path::Path;
 use super::values::{Kind, VKey, dedup_scalars, element_kind};
 use super::{DELETE_PRIMITIVE_PREFIX, DIRECTIVE, PatchError, RETAIN_KEYS, SET_ORDER_PREFIX};
@@ -256,14 +257,18 @@ fn ordered_merge(
     opts: MergeOptions,
     path: &Path<'_>,
 ) -> Result<()> {
-    let old = take_list(original.get(field), path)?;
-    let new = take_list(patch.get(field), path)?;
+    let old = take_list(original, field, path)?;
+    let new = take_list(patch, field, path)?;
     let (sub, meta) = schema.lookup_slice(field).map_err(|e| errors::schema(path, e))?;
     let (_, strategy) = meta.split().map_err(|e| errors::schema(path, e))?;
     let merge_key = meta.merge_key();
     validate_set_order(new.as_deref().unwrap_or(&[]), order, merge_key, path)?;
-    let old_items = old.clone().unwrap_or_default();
-    let new_items = new.clone().unwrap_or_default();
+    let (old_slice, new_slice) = (old.as_deref().unwrap_or(&[]), new.as_deref().unwrap_or(&[]));
+    let kind = match (old.is_some(), new.is_some()) {
+        (false, false) => return Ok(()),
+        _ => element_kind(&[old_slice, new_slice]).map_err(|e| errors::kinds(path, e))?,
+    };
+    let server_order = ids(old_slice, merge_key, kind, path)?;
     let merged = match (old, new) {
         (Some(o), None) => o,
         (None, Some(n)) => match remove_directives(Value::Array(n)) {
@@ -273,22 +278,31 @@ fn ordered_merge(
         (Some(o), Some(n)) if strategy == Strategy::Merge => {
             ListMerge { schema: &*sub, merge_key, opts, path }.merge(o, n, false)?
         }
-        (Some(_), Some(n)) => n,
-        (None, None) => return Ok(()),
+        (_, n) => n.unwrap_or_default(),
     };
-    let (in_patch, server_only) = partition(merged, order, merge_key, path)?;
-    let kind = element_kind(&[&old_items, &new_items]).map_err(|e| errors::kinds(path, e))?;
-    let both =
-        normalize_element_order(in_patch, server_only, order, &old_items, merge_key, kind, path)?;
+    let order = ids(order, merge_key, kind, path)?;
+    let (in_patch, server_only) = partition(merged, &order, merge_key, path)?;
+    let both = normalize_element_order(
+        in_patch,
+        server_only,
+        &order,
+        &server_order,
+        merge_key,
+        kind,
+        path,
+    )?;
     original.insert(field.to_owned(), Value::Array(both));
-    patch.remove(field);
     Ok(())
 }
 
-fn take_list(value: Option<&Value>, path: &Path<'_>) -> Result<Option<Vec<Value>>> {
-    match value {
+/// Removes and returns the list under `field`; anything else there is an error.
+fn take_list(obj: &mut Object, field: &str, path: &Path<'_>) -> Result<Option<Vec<Value>>> {
+    match obj.get(field) {
         None => Ok(None),
-        Some(Value::Array(a)) => Ok(Some(a.clone())),
+        Some(Value::Array(_)) => match obj.remove(field) {
+            Some(Value::Array(a)) => Ok(Some(a)),
+            _ => Ok(None),
+        },
         Some(other) => Err(errors::not_a_list(path, other)),
     }
 }
@@ -313,7 +327,7 @@ impl ListMerge<'_> {
             return Ok(original);
         }
         let kind = element_kind(&[&original, &patch]).map_err(|e| errors::kinds(self.path, e))?;
-        let (original, patch, merged) = if kind != Kind::Map {
+        let (server_order, patch_order, merged) = if kind != Kind::Map {
             if self.opts.merge_parallel_list && is_delete_list {
                 return Ok(delete_from(original, &patch));
             }
@@ -323,21 +337,20 @@ impl ListMerge<'_> {
         } else {
             if self.merge_key.is_empty() {
                 let name = self.schema.name();
-                return Err(errors::shape(
-                    self.path,
-                    format!("cannot merge lists without merge key for {name}"),
-                ));
+                let message = format!("cannot merge lists without merge key for {name}");
+                return Err(errors::shape(self.path, message));
             }
             let (original, patch) = self.special_elements(original, patch)?;
-            let merged = self.merge_maps(original.clone(), &patch)?;
-            (original, patch, merged)
+            let server_order = ids(&original, self.merge_key, kind, self.path)?;
+            let patch_order = ids(&patch, self.merge_key, kind, self.path)?;
+            (server_order, patch_order, self.merge_maps(original, patch)?)
         };
-        let (in_patch, server_only) = partition(merged, &patch, self.merge_key, self.path)?;
+        let (in_patch, server_only) = partition(merged, &patch_order, self.merge_key, self.path)?;
         normalize_element_order(
             in_patch,
             server_only,
-            &patch,
-            &original,
+            &patch_order,
+            &server_order,
             self.merge_key,
             kind,
             self.path,
@@ -391,34 +404,35 @@ impl ListMerge<'_> {
 
     /// Merges each patch map into the original map with the same merge key value, or
     /// appends it.
-    fn merge_maps(&self, mut original: Vec<Value>, patch: &[Value]) -> Result<Vec<Value>> {
+    fn merge_maps(&self, mut original: Vec<Value>, patch: Vec<Value>) -> Result<Vec<Value>> {
         let mut index: BTreeMap<VKey<'static>, usize> = BTreeMap::new();
         for (i, item) in original.iter().enumerate() {
-            let m = item
-                .as_object()
-                .ok_or_else(|| errors::not_a_map(&Path::Index(self.path, i), item))?;
+            let here = Path::Index(self.path, i);
+            let m = item.as_object().ok_or_else(|| errors::not_a_map(&here, item))?;
             if let Some(k) = m.get(self.merge_key) {
-                index.entry(VKey(std::borrow::Cow::Owned(k.clone()))).or_insert(i);
+                index.entry(VKey(Cow::Owned(k.clone()))).or_insert(i);
             }
         }
-        for (i, item) in patch.iter().enumerate() {
-            let key = item.get(self.merge_key).ok_or_else(|| {
+        for (i, item) in patch.into_iter().enumerate() {
+            let Value::Object(p) = item else {
+                return Err(errors::not_a_map(&Path::Index(self.path, i), &item));
+            };
+            let key = p.get(self.merge_key).cloned().ok_or_else(|| {
                 errors::missing_merge_key(&Path::Index(self.path, i), self.merge_key)
             })?;
-            let lookup = VKey(std::borrow::Cow::Owned(key.clone()));
+            let lookup = VKey(Cow::Owned(key));
             match index.get(&lookup) {
                 Some(&j) => {
-                    let here = Path::Elem(self.path, self.merge_key, key);
+                    let here = Path::Elem(self.path, self.merge_key, &lookup.0);
                     let cur = match std::mem::take(&mut original[j]) {
                         Value::Object(m) => m,
                         _ => Map::new(),
                     };
-                    let p = item.as_object().cloned().unwrap_or_default();
                     original[j] = Value::Object(merge_map(cur, p, self.schema, self.opts, &here)?);
                 }
                 None => {
                     index.insert(lookup, original.len());
-                    original.push(item.clone());
+                    original.push(Value::Object(p));
                 }
             }
         }

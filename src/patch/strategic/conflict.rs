@@ -81,10 +81,10 @@ fn lists_conflict(
         let l = by_merge_key(left, merge_key, path)?;
         let r = by_merge_key(right, merge_key, path)?;
         for (k, lv) in &l {
-            if let Some(rv) = r.get(k) {
-                if values_conflict(lv, rv, schema, Strategy::Default, "", path)? {
-                    return Ok(true);
-                }
+            if let Some(rv) = r.get(k)
+                && values_conflict(lv, rv, schema, Strategy::Default, "", path)?
+            {
+                return Ok(true);
             }
         }
         return Ok(false);

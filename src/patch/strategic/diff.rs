@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::errors;
-use super::order::normalize_slice_order;
+use super::order::{ids, normalize_slice_order};
 use super::path::Path;
 use super::values::{
     Kind, KindError, dedup_scalars, element_kind, object1, sort_key, sort_scalars,
@@ -299,7 +299,8 @@ fn diff_lists_of_maps(
     if opts.ignore_deletions {
         deletions.clear();
     }
-    let mut patch = normalize_slice_order(patch, new, merge_key, Kind::Map, path)?;
+    let order = ids(new, merge_key, Kind::Map, path)?;
+    let mut patch = normalize_slice_order(patch, &order, merge_key, Kind::Map, path)?;
     let order_same = is_order_same(old, new, merge_key, path)?;
     patch.extend(deletions);
     let wanted = (!opts.ignore_changes && (!patch.is_empty() || !order_same))

@@ -7,14 +7,29 @@ use serde_json::Value;
 
 use super::errors;
 use super::path::Path;
-use super::values::{Kind, position, positions};
+use super::values::{Kind, identity, position, positions};
 use super::{DIRECTIVE, PatchError};
 
 type Result<T> = std::result::Result<T, PatchError>;
 
-/// Sorts `items` by their position in `order` (stable; items not in `order` keep their
-/// place at the end). For maps, every item and order entry must carry the merge key, and
-/// `$patch: delete` items move to the end.
+/// The identities of a list's items, which ordering works on: for maps the merge key
+/// values (every item must be a map carrying the merge key), for primitives the items.
+pub(crate) fn ids(
+    list: &[Value],
+    merge_key: &str,
+    kind: Kind,
+    path: &Path<'_>,
+) -> Result<Vec<Value>> {
+    if kind != Kind::Map {
+        return Ok(list.to_vec());
+    }
+    validate_merge_keys(list, merge_key, path)?;
+    Ok(list.iter().map(|item| identity(item, merge_key, kind).clone()).collect())
+}
+
+/// Sorts `items` by the position of their identity in `order` (stable; items not in
+/// `order` go last). For maps, every item must carry the merge key, and `$patch: delete`
+/// items move to the end.
 pub(crate) fn normalize_slice_order(
     items: Vec<Value>,
     order: &[Value],
@@ -24,13 +39,12 @@ pub(crate) fn normalize_slice_order(
 ) -> Result<Vec<Value>> {
     let (mut keep, deletes) = if kind == Kind::Map {
         validate_merge_keys(&items, merge_key, path)?;
-        validate_merge_keys(order, merge_key, path)?;
         split_deletes(items, path)?
     } else {
         (items, Vec::new())
     };
-    let index = positions(order, merge_key, kind);
-    keep.sort_by_key(|item| position(&index, item, merge_key, kind).unwrap_or(usize::MAX));
+    let index = positions(order);
+    keep.sort_by_cached_key(|item| position(&index, item, merge_key, kind).unwrap_or(usize::MAX));
     keep.extend(deletes);
     Ok(keep)
 }
@@ -62,8 +76,8 @@ pub(crate) fn split_deletes(list: Vec<Value>, path: &Path<'_>) -> Result<(Vec<Va
     Ok((keep, deletes))
 }
 
-/// Orders `patch_items` by `patch_order` and `server_only` by `server_order`, then
-/// interleaves them (Go's `normalizeElementOrder`).
+/// Orders `patch_items` by `patch_order` and `server_only` by `server_order` (both lists
+/// of identities, see [`ids`]), then interleaves them (Go's `normalizeElementOrder`).
 pub(crate) fn normalize_element_order(
     patch_items: Vec<Value>,
     server_only: Vec<Value>,
@@ -87,7 +101,7 @@ fn merge_sorted(
     merge_key: &str,
     kind: Kind,
 ) -> Vec<Value> {
-    let index = positions(server_order, merge_key, kind);
+    let index = positions(server_order);
     let pos = |v: &Value| position(&index, v, merge_key, kind);
     let mut out = Vec::with_capacity(left.len() + right.len());
     let mut left = left.into_iter().peekable();
@@ -143,10 +157,10 @@ pub(crate) fn validate_set_order(
             merge_key.is_empty() || v.get(DIRECTIVE).and_then(Value::as_str) != Some("delete")
         })
         .collect();
-    if !merge_key.is_empty() {
-        if let Some((i, bad)) = patch.iter().enumerate().find(|(_, v)| !v.is_object()) {
-            return Err(errors::not_a_map(&Path::Index(path, i), bad));
-        }
+    if !merge_key.is_empty()
+        && let Some((i, bad)) = patch.iter().enumerate().find(|(_, v)| !v.is_object())
+    {
+        return Err(errors::not_a_map(&Path::Index(path, i), bad));
     }
     let (mut p, mut s) = (0, 0);
     while p < items.len() && s < order.len() {
@@ -169,7 +183,8 @@ pub(crate) fn validate_set_order(
     Ok(())
 }
 
-/// Splits `merged` into (items present in `by`, the others), keeping order.
+/// Splits `merged` into (items whose identity is in `by`, the others), keeping order.
+/// `by` is a list of identities (see [`ids`]).
 pub(crate) fn partition(
     merged: Vec<Value>,
     by: &[Value],
@@ -179,15 +194,7 @@ pub(crate) fn partition(
     let kind = if merge_key.is_empty() { Kind::String } else { Kind::Map };
     if kind == Kind::Map {
         validate_merge_keys(&merged, merge_key, path)?;
-        if let Some((i, bad)) = by.iter().enumerate().find(|(_, v)| !v.is_object()) {
-            return Err(errors::not_a_map(&Path::Index(path, i), bad));
-        }
     }
-    let index = positions(by, merge_key, kind);
-    let present = |v: &Value| {
-        // A map in `by` without the merge key never matches.
-        position(&index, v, merge_key, kind)
-            .is_some_and(|i| kind != Kind::Map || by[i].get(merge_key).is_some())
-    };
-    Ok(merged.into_iter().partition(|v| present(v)))
+    let index = positions(by);
+    Ok(merged.into_iter().partition(|v| position(&index, v, merge_key, kind).is_some()))
 }

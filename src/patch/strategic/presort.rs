@@ -23,10 +23,8 @@ pub(crate) fn presort(
         match (ours, theirs) {
             (Value::Object(o), Value::Object(t)) => {
                 let Ok((sub, meta)) = schema.lookup_struct(key) else { continue };
-                if let Ok((_, s)) = meta.split() {
-                    if s != Strategy::Replace {
-                        presort(o, t, &*sub);
-                    }
+                if matches!(meta.split(), Ok((_, s)) if s != Strategy::Replace) {
+                    presort(o, t, &*sub);
                 }
             }
             (Value::Array(o), Value::Array(t)) => {

@@ -229,20 +229,16 @@ pub(crate) fn identity<'v>(item: &'v Value, merge_key: &str, kind: Kind) -> &'v 
     }
 }
 
-/// First position of each identity in `list`.
-pub(crate) fn positions<'v>(
-    list: &'v [Value],
-    merge_key: &str,
-    kind: Kind,
-) -> BTreeMap<VKey<'v>, usize> {
+/// First position of each identity in a list of identities.
+pub(crate) fn positions(ids: &[Value]) -> BTreeMap<VKey<'_>, usize> {
     let mut out = BTreeMap::new();
-    for (i, item) in list.iter().enumerate() {
-        out.entry(VKey(Cow::Borrowed(identity(item, merge_key, kind)))).or_insert(i);
+    for (i, id) in ids.iter().enumerate() {
+        out.entry(VKey(Cow::Borrowed(id))).or_insert(i);
     }
     out
 }
 
-/// Position of `item` in a [`positions`] index.
+/// Position of `item` (by its identity) in a [`positions`] index.
 pub(crate) fn position(
     index: &BTreeMap<VKey<'_>, usize>,
     item: &Value,
