@@ -81,9 +81,12 @@ fn aggregated_resource(r: &Resource) -> Value {
     Value::Object(m)
 }
 
+/// Resources grouped by version, in first-seen order.
+type Versions = Vec<(String, Vec<Value>)>;
+
 /// The aggregated discovery list for the core group (`core = true`) or the named groups.
 pub fn aggregated(resources: &[Arc<Resource>], core: bool, version: &str) -> Value {
-    let mut groups: Vec<(String, Vec<(String, Vec<Value>)>)> = Vec::new();
+    let mut groups: Vec<(String, Versions)> = Vec::new();
     for r in resources.iter().filter(|r| r.group.is_empty() == core) {
         let gi = match groups.iter().position(|(g, _)| *g == r.group) {
             Some(i) => i,

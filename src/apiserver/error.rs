@@ -8,27 +8,27 @@ use axum::response::{IntoResponse, Response};
 
 /// An error response: a `Status` object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiError(pub Status);
+pub struct ApiError(pub Box<Status>);
 
 impl ApiError {
     /// 500 InternalError: `Internal error occurred: <msg>`.
     pub fn internal(msg: impl std::fmt::Display) -> ApiError {
-        ApiError(Status::internal(format!("Internal error occurred: {msg}")))
+        ApiError::from(Status::internal(format!("Internal error occurred: {msg}")))
     }
 
     /// 400 BadRequest.
     pub fn bad_request(msg: impl Into<String>) -> ApiError {
-        ApiError(Status::bad_request(msg))
+        ApiError::from(Status::bad_request(msg))
     }
 
     /// 404 NotFound for an object of `res`.
     pub fn not_found(res: &Resource, name: &str) -> ApiError {
-        ApiError(Status::not_found(&res.group, &res.plural, name))
+        ApiError::from(Status::not_found(&res.group, &res.plural, name))
     }
 
     /// 404 for a path that names nothing the server serves.
     pub fn no_route() -> ApiError {
-        ApiError(Status::failure(
+        ApiError::from(Status::failure(
             404,
             "NotFound",
             "the server could not find the requested resource",
@@ -37,7 +37,7 @@ impl ApiError {
 
     /// 409 Conflict (stale resourceVersion) for an object of `res`.
     pub fn conflict(res: &Resource, name: &str) -> ApiError {
-        ApiError(Status::conflict(
+        ApiError::from(Status::conflict(
             &res.group,
             &res.plural,
             name,
@@ -60,7 +60,7 @@ impl ApiError {
             kind: res.plural.clone(),
             ..Default::default()
         });
-        ApiError(s)
+        ApiError::from(s)
     }
 
     /// Converts a store error about `name` of `res`.
@@ -68,12 +68,12 @@ impl ApiError {
         match e {
             StoreError::NotFound => ApiError::not_found(res, name),
             StoreError::AlreadyExists => {
-                ApiError(Status::already_exists(&res.group, &res.plural, name))
+                ApiError::from(Status::already_exists(&res.group, &res.plural, name))
             }
             StoreError::Conflict => ApiError::conflict(res, name),
-            StoreError::Gone { requested, oldest } => {
-                ApiError(Status::gone(format!("too old resource version: {requested} ({oldest})")))
-            }
+            StoreError::Gone { requested, oldest } => ApiError::from(Status::gone(format!(
+                "too old resource version: {requested} ({oldest})"
+            ))),
             StoreError::Backend(m) => ApiError::internal(m),
         }
     }
@@ -86,7 +86,7 @@ impl ApiError {
 
 impl From<Status> for ApiError {
     fn from(s: Status) -> ApiError {
-        ApiError(s)
+        ApiError(Box::new(s))
     }
 }
 

@@ -48,7 +48,7 @@ pub fn stamp_new(server: &ApiServer, res: &Resource, obj: &mut Value) {
 }
 
 fn invalid(res: &Resource, name: &str, field: &str, reason: &str, message: String) -> ApiError {
-    ApiError(Status::invalid(
+    ApiError::from(Status::invalid(
         &res.group,
         &res.kind,
         name,
@@ -181,12 +181,15 @@ fn without_meta_and_status(v: &Value) -> Map<String, Value> {
 /// the spec/status split applied for `sub` (`None` for the main resource, `status`), and
 /// `generation` bumped when anything but metadata and status changed.
 pub fn merge_update(res: &Resource, old: &Value, mut new: Value, sub: Option<&str>) -> Value {
+    if !new.is_object() {
+        new = json!({});
+    }
     if res.status {
         match sub {
             // Writes to the main resource cannot change status…
             None => match old.get("status") {
                 Some(s) => {
-                    new["status"] = s.clone();
+                    set_path(&mut new, &["status"], s.clone());
                 }
                 None => {
                     if let Some(m) = new.as_object_mut() {
@@ -198,7 +201,7 @@ pub fn merge_update(res: &Resource, old: &Value, mut new: Value, sub: Option<&st
             Some(_) => {
                 let mut out = old.clone();
                 match new.get("status") {
-                    Some(s) => out["status"] = s.clone(),
+                    Some(s) => set_path(&mut out, &["status"], s.clone()),
                     None => {
                         if let Some(m) = out.as_object_mut() {
                             m.remove("status");
@@ -234,6 +237,20 @@ pub fn merge_update(res: &Resource, old: &Value, mut new: Value, sub: Option<&st
         crate::object::meta::metadata_mut(&mut new).insert("generation".into(), json!(g));
     }
     new
+}
+
+/// Sets a nested field, replacing any non-object value on the way (never panics, unlike
+/// `value[a][b] = …` on a non-object).
+pub fn set_path(obj: &mut Value, path: &[&str], v: Value) {
+    let mut cur = obj;
+    for key in path {
+        if !cur.is_object() {
+            *cur = json!({});
+        }
+        let Some(map) = cur.as_object_mut() else { return };
+        cur = map.entry(key.to_string()).or_insert(Value::Null);
+    }
+    *cur = v;
 }
 
 /// True when the object is marked for deletion and no finalizer holds it any more.

@@ -162,7 +162,7 @@ pub fn parse_rv(rv: &str, res: &Resource, name: &str) -> Result<Option<u64>, Api
         return Ok(None);
     }
     rv.parse::<u64>().map(Some).map_err(|_| {
-        ApiError(crate::object::Status::invalid(
+        ApiError::from(crate::object::Status::invalid(
             &res.group,
             &res.kind,
             name,
@@ -173,4 +173,51 @@ pub fn parse_rv(rv: &str, res: &Resource, name: &str) -> Result<Option<u64>, Api
             }],
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(group: &str, path: &str) -> Result<Target, ApiError> {
+        let server = ApiServer::in_memory();
+        let segs: Vec<&str> = path.split('/').collect();
+        parse_target(&server, group, "v1", &segs)
+    }
+
+    #[test]
+    fn url_forms() {
+        let x = t("", "namespaces/default/configmaps/cm1").unwrap();
+        assert_eq!(
+            (x.namespace.as_deref(), x.name.as_deref(), x.sub.as_deref()),
+            (Some("default"), Some("cm1"), None)
+        );
+        let x = t("apps", "namespaces/ns/deployments/web/scale").unwrap();
+        assert_eq!(x.sub.as_deref(), Some("scale"));
+        let x = t("", "configmaps").unwrap();
+        assert!(x.namespace.is_none() && x.name.is_none(), "all-namespaces list");
+        let x = t("", "namespaces/team-a/status").unwrap();
+        assert_eq!(
+            (x.res.plural.as_str(), x.name.as_deref(), x.sub.as_deref()),
+            ("namespaces", Some("team-a"), Some("status"))
+        );
+        let x = t("", "nodes/n1").unwrap();
+        assert_eq!(x.name.as_deref(), Some("n1"));
+        assert!(t("", "configmaps/cm1").is_err(), "namespaced object needs a namespace");
+        assert!(t("", "namespaces/default/nodes").is_err(), "cluster-scoped under a namespace");
+        assert!(t("", "widgets").is_err());
+    }
+
+    #[test]
+    fn query_parameters() {
+        let q = Query::parse(Some(
+            "labelSelector=app%3Dweb&limit=5&watch=true&dryRun=All&timeoutSeconds=3",
+        ))
+        .unwrap();
+        assert_eq!(
+            (q.label_selector.as_str(), q.limit, q.watch, q.dry_run, q.timeout_seconds),
+            ("app=web", 5, true, true, Some(3))
+        );
+        assert!(Query::parse(Some("dryRun=Some")).is_err());
+    }
 }

@@ -99,6 +99,19 @@ async fn dispatch_inner(server: ApiServer, req: Request) -> Result<Response, Api
         return discovery::resource_list(&server, group, version);
     }
     let target = parse_target(&server, group, version, &rest)?;
+    if matches!(parts.method, Method::POST | Method::PUT) {
+        let ct = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/json");
+        let base = ct.split(';').next().unwrap_or_default().trim();
+        if !matches!(base, "application/json" | "" | "*/*") {
+            return Err(ApiError::from(crate::object::Status::unsupported_media_type(format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json (got {base})"
+            ))));
+        }
+    }
     let query = Query::parse(parts.uri.query())?;
     let body = axum::body::to_bytes(body, MAX_BODY)
         .await
@@ -124,7 +137,7 @@ async fn route(
     let is_collection = target.name.is_none();
     match (method.clone(), is_collection) {
         (Method::GET, _) if query.watch && sub.is_none() => {
-            handlers::watch::watch(server, &target, &query)
+            handlers::watch::watch(server, &target, &query, headers)
         }
         (Method::GET, true) => handlers::list::list(server, &target, &query, headers),
         (Method::GET, false) => handlers::get::get(server, &target, &query, headers),
@@ -135,8 +148,8 @@ async fn route(
         (Method::DELETE, true) => {
             handlers::delete::delete_collection(server, &target, &query, body)
         }
-        _ => Err(ApiError(crate::object::Status::method_not_allowed(format!(
-            "the server does not allow this method on the requested resource"
-        )))),
+        _ => Err(ApiError::from(crate::object::Status::method_not_allowed(
+            "the server does not allow this method on the requested resource",
+        ))),
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: global flags (kubectl's names and meanings), parsing, dispatch, error
 //! rendering and exit codes.
 
+pub mod complete;
 pub mod connect;
 pub mod ctx;
 pub mod error;
@@ -46,6 +47,9 @@ pub fn command() -> clap::Command {
 
 /// Parses the process arguments, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
+    if let Some(code) = complete::run_if_requested() {
+        return code;
+    }
     let matches = match command().try_get_matches() {
         Ok(m) => m,
         Err(e) => return exit::clap_error(e),

@@ -1,5 +1,7 @@
 //! `kctl completion SHELL`: print a shell completion script.
 
+#![allow(clippy::result_large_err)]
+
 use crate::cli::{CliError, Ctx, exit::Exit};
 use clap::Args;
 use clap_complete::Shell;
@@ -37,9 +39,8 @@ pub fn run(args: CompletionArgs, ctx: &Ctx) -> Result<Exit, CliError> {
     Ok(Exit::Success)
 }
 
-/// The completion script for `shell`.
+/// The completion script for `shell`: it asks `kctl` (found on `PATH`) for candidates, so
+/// subcommands, flags, resource types and names always match the binary and the cluster.
 pub fn script(shell: Shell) -> String {
-    let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut crate::cli::command(), "kctl", &mut buf);
-    String::from_utf8_lossy(&buf).into_owned()
+    crate::cli::complete::registration(shell)
 }

@@ -5,7 +5,9 @@
 //! shuts down cleanly on SIGINT or SIGTERM.
 //!
 //! For reproducible tests, `KCTL_TEST_NOW` (an RFC 3339 time) freezes the server clock and
-//! `KCTL_TEST_UID_SEED` (an integer) makes uids and generated names deterministic.
+//! `KCTL_TEST_UID_SEED` (an integer) makes uids and generated names deterministic, and
+//! `KCTL_TEST_EXIT_ON_STDIN_EOF=1` shuts the server down when its stdin closes (so a test
+//! harness that dies never leaves a server behind).
 
 use crate::apiserver::ApiServer;
 use crate::cli::{CliError, Ctx, exit::Exit};
@@ -43,7 +45,11 @@ pub struct ServeArgs {
 }
 
 /// A kubeconfig for a server at `url`, trusting `ca_pem` when given.
+///
+/// The server does no authentication. Over HTTPS the user carries a placeholder token anyway,
+/// because kubectl prompts for a username and password on HTTPS servers without credentials.
 pub fn kubeconfig(url: &str, ca_pem: Option<&[u8]>) -> String {
+    let user = if ca_pem.is_some() { "{token: kctl-serve-no-auth}" } else { "{}" };
     use base64::Engine as _;
     let ca = ca_pem
         .map(|pem| {
@@ -54,7 +60,7 @@ pub fn kubeconfig(url: &str, ca_pem: Option<&[u8]>) -> String {
         })
         .unwrap_or_default();
     format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: kctl\n  cluster:\n    server: {url}\n{ca}contexts:\n- name: kctl\n  context:\n    cluster: kctl\n    user: kctl\n    namespace: default\ncurrent-context: kctl\nusers:\n- name: kctl\n  user: {{}}\npreferences: {{}}\n"
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: kctl\n  cluster:\n    server: {url}\n{ca}contexts:\n- name: kctl\n  context:\n    cluster: kctl\n    user: kctl\n    namespace: default\ncurrent-context: kctl\nusers:\n- name: kctl\n  user: {user}\npreferences: {{}}\n"
     )
 }
 
@@ -66,7 +72,23 @@ fn build_server(args: &ServeArgs) -> Result<ApiServer, CliError> {
     crate::cli::local::server(store)
 }
 
+/// Resolves when stdin reaches end-of-file (only with `KCTL_TEST_EXIT_ON_STDIN_EOF`).
+async fn stdin_closed() {
+    if std::env::var_os("KCTL_TEST_EXIT_ON_STDIN_EOF").is_none() {
+        return std::future::pending().await;
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let mut sink = [0u8; 256];
+        while matches!(std::io::Read::read(&mut std::io::stdin(), &mut sink), Ok(n) if n > 0) {}
+        let _ = tx.send(());
+    });
+    let _ = rx.await;
+}
+
 async fn shutdown_signal() {
+    let stdin_eof = stdin_closed();
+    tokio::pin!(stdin_eof);
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -81,11 +103,15 @@ async fn shutdown_signal() {
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
+            _ = &mut stdin_eof => {}
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = &mut stdin_eof => {}
+        }
     }
 }
 

@@ -43,3 +43,33 @@ fn bash_accepts_the_script() {
     let status = Command::new("bash").arg("-n").arg(path).status().expect("bash is installed");
     assert!(status.success());
 }
+
+#[test]
+fn zsh_accepts_the_script() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/_kctl");
+    let status = Command::new("zsh").arg("-n").arg(path).status().expect("zsh is installed");
+    assert!(status.success());
+}
+
+#[test]
+fn fish_accepts_the_script() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/kctl.fish");
+    let status =
+        Command::new("fish").arg("--no-execute").arg(path).status().expect("fish is installed");
+    assert!(status.success());
+}
+
+#[test]
+fn scripts_name_no_machine_paths() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (_, file) in SHELLS {
+        let text = std::fs::read_to_string(dir.join(file)).expect("read completion script");
+        assert!(
+            text.contains("kctl --") || text.contains("kctl' --"),
+            "{file} calls kctl from PATH"
+        );
+        for needle in ["/work/", "/home/", "/root/", "/tmp/", "target/debug", "target/release"] {
+            assert!(!text.contains(needle), "{file} names a machine path ({needle})");
+        }
+    }
+}

@@ -59,3 +59,25 @@ fn apply_into_namespaces() {
     assert_eq!(runs[4].code, 1);
     insta::assert_snapshot!(transcript(&runs));
 }
+
+#[test]
+fn custom_resources_from_a_crd() {
+    let env = TestEnv::serve();
+    for f in ["crd.yaml", "widget.yaml", "widget2.yaml"] {
+        env.write(f, &testdata(f));
+    }
+    let runs = vec![
+        env.kubectl(&["apply", "-f", "crd.yaml"]),
+        env.kubectl(&["apply", "-f", "widget.yaml"]),
+        env.kubectl(&["apply", "-f", "widget2.yaml"]),
+        env.kubectl(&["apply", "-f", "widget2.yaml"]),
+        env.kubectl(&["get", "widgets"]),
+        env.kubectl(&["get", "wd", "w1", "-o", "jsonpath={.spec} {.metadata.generation}"]),
+        env.kubectl(&["patch", "wd", "w1", "-p", r#"{"spec":{"size":3}}"#]),
+        env.kubectl(&["patch", "wd", "w1", "--type", "merge", "-p", r#"{"spec":{"size":3}}"#]),
+        env.kubectl(&["delete", "-f", "widget.yaml"]),
+    ];
+    let codes: Vec<i32> = runs.iter().map(|r| r.code).collect();
+    assert_eq!(codes, [0, 0, 0, 0, 0, 0, 1, 0, 0], "{}", transcript(&runs));
+    insta::assert_snapshot!(transcript(&runs));
+}

@@ -8,6 +8,8 @@ mod client_kubeconfig;
 mod client_support;
 mod common;
 mod completion;
+mod completion_shells;
+mod completion_support;
 mod help;
 mod kubectl_apply;
 mod kubectl_delete;

@@ -302,6 +302,22 @@ async fn namespace_deletion_removes_contents() {
     let (code, _) = api.delete("/api/v1/namespaces/team-a", None).await;
     assert_eq!(code, 200);
     assert_eq!(api.get("/api/v1/namespaces/team-a").await.0, 404);
+    // Contents held by a finalizer keep the namespace Terminating until they go.
+    api.post("/api/v1/namespaces", json!({"metadata": {"name": "team-b"}})).await;
+    let mut held = cm("held");
+    held["metadata"]["finalizers"] = json!(["example.com/hold"]);
+    api.post("/api/v1/namespaces/team-b/configmaps", held).await;
+    let (code, ns) = api.delete("/api/v1/namespaces/team-b", None).await;
+    assert_eq!((code, ns["status"]["phase"].as_str()), (200, Some("Terminating")));
+    let (code, v) = api.post("/api/v1/namespaces/team-b/configmaps", cm("late")).await;
+    assert_eq!((code, v["reason"].as_str()), (403, Some("Forbidden")));
+    api.patch(
+        "/api/v1/namespaces/team-b/configmaps/held",
+        "application/merge-patch+json",
+        json!({"metadata": {"finalizers": null}}),
+    )
+    .await;
+    assert_eq!(api.get("/api/v1/namespaces/team-b").await.0, 404);
     let (_, all) = api.get("/api/v1/configmaps").await;
     let names: Vec<&str> = all["items"]
         .as_array()
@@ -440,4 +456,206 @@ fn serve_starts_fast_and_stops_on_sigterm() {
     assert_eq!(env.stop(), Some(0), "clean exit on SIGTERM");
     // Process spawn included; the server itself is ready in milliseconds.
     assert!(started < std::time::Duration::from_secs(2), "{started:?}");
+}
+
+#[test]
+fn durable_state_survives_a_killed_server() {
+    let data = tempfile::tempdir().unwrap();
+    let spawn = || {
+        let dir = tempfile::tempdir().unwrap();
+        let kc = dir.path().join("kubeconfig");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kctl"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data.path())
+            .arg("--write-kubeconfig")
+            .arg(&kc)
+            .env_clear()
+            .env("KCTL_TEST_EXIT_ON_STDIN_EOF", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stderr.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        assert!(line.starts_with("Serving on http://127.0.0.1:"), "{line}");
+        (child, dir, kc)
+    };
+    let kubectl = |kc: &std::path::Path, home: &std::path::Path, args: &[&str]| {
+        std::process::Command::new(crate::common::kubectl_path())
+            .args(args)
+            .env_clear()
+            .env("HOME", home)
+            .env("KUBECONFIG", kc)
+            .output()
+            .unwrap()
+    };
+    let (mut child, dir, kc) = spawn();
+    std::fs::write(
+        dir.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: durable\ndata:\n  k: v\n",
+    )
+    .unwrap();
+    let out =
+        kubectl(&kc, dir.path(), &["apply", "-f", &dir.path().join("cm.yaml").to_string_lossy()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    child.kill().unwrap(); // SIGKILL: no chance to flush anything
+    child.wait().unwrap();
+    let (mut child, dir, kc) = spawn();
+    let out =
+        kubectl(&kc, dir.path(), &["get", "configmap", "durable", "-o", "jsonpath={.data.k}"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "v",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn serves_https_with_the_given_certificate() {
+    let ck =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, kc) =
+        (dir.path().join("tls.crt"), dir.path().join("tls.key"), dir.path().join("kubeconfig"));
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kctl"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .arg("--write-kubeconfig")
+        .arg(&kc)
+        .env_clear()
+        .env("KCTL_TEST_EXIT_ON_STDIN_EOF", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stderr.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert!(line.starts_with("Serving on https://127.0.0.1:"), "{line}");
+    let out = std::process::Command::new(crate::common::kubectl_path())
+        .args(["get", "ns", "default", "-o", "name"])
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("KUBECONFIG", &kc)
+        .output()
+        .unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "namespace/default\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn the_in_process_transport_calls_the_same_router() {
+    let server = kctl::apiserver::ApiServer::in_memory();
+    let client = kctl::client::Client::in_process(server.service(), "default".into());
+    let created = client
+        .post(CMS, "application/json", cm("inproc").to_string())
+        .await
+        .expect("create through the in-process transport");
+    assert_eq!(created["metadata"]["name"], "inproc");
+    let got = client.get(&format!("{CMS}/inproc")).await.unwrap();
+    assert_eq!(got["metadata"]["uid"], created["metadata"]["uid"]);
+    let err = client.get(&format!("{CMS}/missing")).await.unwrap_err();
+    assert!(err.is_not_found());
+    // The same store is visible over HTTP.
+    let env = TestEnv::in_process_with(server);
+    let (code, _) = Api::new(&env).get(&format!("{CMS}/inproc")).await;
+    assert_eq!(code, 200);
+}
+
+#[tokio::test]
+async fn deletecollection_and_initial_events() {
+    let env = TestEnv::in_process();
+    let api = Api::new(&env);
+    for n in ["a", "b"] {
+        api.post(CMS, cm(n)).await;
+    }
+    let mut other = cm("c");
+    other["metadata"]["labels"] = json!({"app": "other"});
+    api.post(CMS, other).await;
+    // sendInitialEvents: the current state, then a bookmark marking its end.
+    let resp = api
+        .http
+        .get(format!("{}{CMS}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&labelSelector=app%3Ddemo", api.base))
+        .send()
+        .await
+        .unwrap();
+    let events = read_events(resp, 3).await;
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["ADDED", "ADDED", "BOOKMARK"]);
+    assert_eq!(events[2]["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"], "true");
+    let (code, deleted) = api.delete(&format!("{CMS}?labelSelector=app%3Ddemo"), None).await;
+    assert_eq!(code, 200);
+    assert_eq!(deleted["items"].as_array().unwrap().len(), 2);
+    let (_, left) = api.get(CMS).await;
+    assert_eq!(left["items"][0]["metadata"]["name"], "c");
+}
+
+#[tokio::test]
+async fn hostile_requests_get_status_errors_not_panics() {
+    let env = TestEnv::in_process();
+    let api = Api::new(&env);
+    api.post(CMS, cm("x")).await;
+    let cases: Vec<(&str, String, Option<(&str, String)>)> = vec![
+        (
+            "PATCH",
+            format!("{CMS}/x"),
+            Some((
+                "application/json-patch+json",
+                r#"[{"op":"replace","path":"","value":5}]"#.into(),
+            )),
+        ),
+        ("PATCH", format!("{CMS}/x"), Some(("application/merge-patch+json", "[1]".into()))),
+        (
+            "PATCH",
+            format!("{CMS}/x"),
+            Some(("application/merge-patch+json", r#"{"kind":"Secret"}"#.into())),
+        ),
+        ("PATCH", format!("{CMS}/x"), Some(("text/plain", "{}".into()))),
+        ("PUT", format!("{CMS}/x"), Some(("application/json", "7".into()))),
+        ("PUT", format!("{CMS}/x"), Some(("application/json", r#"{"metadata":"nope"}"#.into()))),
+        ("POST", CMS.to_string(), Some(("application/json", "{not json".into()))),
+        (
+            "POST",
+            CMS.to_string(),
+            Some(("application/json", r#"{"metadata":{"name":"Bad_Name"}}"#.into())),
+        ),
+        ("GET", format!("{CMS}?labelSelector=a%20in%20b"), None),
+        ("GET", format!("{CMS}?limit=x"), None),
+        ("GET", format!("{CMS}?continue=garbage&limit=1"), None),
+        ("GET", format!("{CMS}?watch=true&resourceVersion=abc"), None),
+        ("DELETE", format!("{CMS}/x"), Some(("application/json", r#"{"dryRun":["Some"]}"#.into()))),
+        ("GET", "/api/v1/namespaces/default/configmaps/x/unknown".into(), None),
+        ("GET", "/apis/nope/v1/things".into(), None),
+        ("POST", "/api/v1/configmaps".into(), Some(("application/json", "{}".into()))),
+    ];
+    for (method, path, body) in cases {
+        let (code, v) = api.call(method, &path, body.as_ref().map(|(c, b)| (*c, b.clone()))).await;
+        assert!((400..500).contains(&code), "{method} {path}: {code} {v}");
+        assert_eq!(v["kind"], "Status", "{method} {path}: {v}");
+    }
+    let (code, _) = api.get(&format!("{CMS}/x")).await;
+    assert_eq!(code, 200, "the object survived");
 }

@@ -39,7 +39,7 @@ pub fn check_namespace_open(server: &ApiServer, ns: &str) -> Result<()> {
             }],
             ..Default::default()
         });
-        return Err(ApiError(s));
+        return Err(ApiError::from(s));
     }
     Ok(())
 }

@@ -72,7 +72,7 @@ pub enum Deleted {
 }
 
 fn precondition_failed(res: &Resource, name: &str, what: &str, want: &str, have: &str) -> ApiError {
-    ApiError(Status::conflict(
+    ApiError::from(Status::conflict(
         &res.group,
         &res.plural,
         name,
@@ -98,21 +98,21 @@ pub fn delete_object(
             .ok_or_else(|| ApiError::not_found(res, name))?;
         let obj = crate::apiserver::decode(&stored.json)?;
         let uid = obj["metadata"]["uid"].as_str().unwrap_or_default();
-        if let Some(want) = &opts.uid {
-            if want != uid {
-                return Err(precondition_failed(res, name, "UID", want, uid));
-            }
+        if let Some(want) = &opts.uid
+            && want != uid
+        {
+            return Err(precondition_failed(res, name, "UID", want, uid));
         }
-        if let Some(want) = &opts.resource_version {
-            if *want != stored.rv.to_string() {
-                return Err(precondition_failed(
-                    res,
-                    name,
-                    "ResourceVersion",
-                    want,
-                    &stored.rv.to_string(),
-                ));
-            }
+        if let Some(want) = &opts.resource_version
+            && *want != stored.rv.to_string()
+        {
+            return Err(precondition_failed(
+                res,
+                name,
+                "ResourceVersion",
+                want,
+                &stored.rv.to_string(),
+            ));
         }
         if !objects::finalizers(&obj).is_empty() {
             if obj["metadata"].get("deletionTimestamp").is_some_and(|v| !v.is_null()) {
@@ -123,7 +123,7 @@ pub fn delete_object(
             meta.insert("deletionTimestamp".into(), json!(timestamp(server.clock().now())));
             meta.insert("deletionGracePeriodSeconds".into(), json!(0));
             if res.group.is_empty() && res.plural == "namespaces" {
-                marked["status"]["phase"] = json!("Terminating");
+                objects::set_path(&mut marked, &["status", "phase"], json!("Terminating"));
             }
             if opts.dry_run {
                 return Ok(Deleted::Terminating(marked));
@@ -173,6 +173,39 @@ fn empty_namespace(server: &ApiServer, ns: &str, opts: &DeleteOptions) -> Result
     Ok(empty)
 }
 
+/// Removes namespace `ns` if it is Terminating and its last held object just went away (the
+/// namespace controller's final step).
+pub fn finish_namespace(server: &ApiServer, ns: &str) -> Result<()> {
+    let nsres = crate::apiserver::namespace_resource();
+    let key = Key::new("namespaces", "", ns);
+    let Some(stored) = server.store().get(&key).map_err(|e| ApiError::from_store(e, &nsres, ns))?
+    else {
+        return Ok(());
+    };
+    let obj = crate::apiserver::decode(&stored.json)?;
+    if obj["metadata"].get("deletionTimestamp").is_none_or(Value::is_null)
+        || !objects::finalizers(&obj).is_empty()
+    {
+        return Ok(());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for res in server.resources().iter().filter(|r| r.namespaced) {
+        if !seen.insert(res.group_resource()) {
+            continue;
+        }
+        let scope = Scope { resource: res.group_resource(), namespace: Some(ns.to_string()) };
+        let (items, _) =
+            server.store().list(&scope).map_err(|e| ApiError::from_store(e, res, ""))?;
+        if !items.is_empty() {
+            return Ok(());
+        }
+    }
+    match server.store().delete(&key, Some(stored.rv)) {
+        Ok(_) | Err(StoreError::NotFound) | Err(StoreError::Conflict) => Ok(()),
+        Err(e) => Err(ApiError::from_store(e, &nsres, ns)),
+    }
+}
+
 fn success(res: &Resource, obj: &Value) -> Response {
     let details = StatusDetails {
         name: obj["metadata"]["name"].as_str().unwrap_or_default().into(),
@@ -188,7 +221,7 @@ fn success(res: &Resource, obj: &Value) -> Response {
 /// Serves `DELETE <object>`.
 pub fn delete(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<Response> {
     if t.sub.is_some() {
-        return Err(ApiError(Status::method_not_allowed(
+        return Err(ApiError::from(Status::method_not_allowed(
             "the server does not allow this method on the requested resource",
         )));
     }
@@ -208,7 +241,7 @@ pub fn delete(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
             let meta = crate::object::meta::metadata_mut(&mut obj);
             meta.entry("deletionTimestamp")
                 .or_insert_with(|| json!(timestamp(server.clock().now())));
-            obj["status"]["phase"] = json!("Terminating");
+            objects::set_path(&mut obj, &["status", "phase"], json!("Terminating"));
             if !opts.dry_run {
                 let s = server
                     .store()

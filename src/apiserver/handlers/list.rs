@@ -23,12 +23,11 @@ pub fn selectors(q: &Query) -> Result<(LabelSelector, FieldSelector)> {
     Ok((l, f))
 }
 
+/// Stored objects, each with its decoded form when a selector had to decode it.
+pub type Matches = Vec<(Stored, Option<Value>)>;
+
 /// The objects in scope that match the request's selectors, with the list resourceVersion.
-pub fn matching(
-    server: &ApiServer,
-    t: &Target,
-    q: &Query,
-) -> Result<(Vec<(Stored, Option<Value>)>, u64)> {
+pub fn matching(server: &ApiServer, t: &Target, q: &Query) -> Result<(Matches, u64)> {
     let (labels, fields) = selectors(q)?;
     let (items, rv) =
         server.store().list(&t.scope()).map_err(|e| ApiError::from_store(e, &t.res, ""))?;

@@ -23,7 +23,7 @@ fn unsupported(res: &Resource) -> ApiError {
     } else {
         "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
     };
-    ApiError(Status::unsupported_media_type(format!(
+    ApiError::from(Status::unsupported_media_type(format!(
         "the body of the request was in an unknown format - accepted media types include: {types}"
     )))
 }
@@ -39,33 +39,31 @@ pub fn apply_patch(res: &Resource, kind: PatchType, doc: &Value, patch: &[u8]) -
                     "error decoding patch: a merge patch must be a JSON object",
                 ));
             }
-            let mut out = doc.clone();
-            json_patch::merge(&mut out, &patch);
-            Ok(out)
+            Ok(crate::patch::merge::apply(doc, &patch))
         }
-        PatchType::Json => {
-            let ops: json_patch::Patch = serde_json::from_value(patch)
-                .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
-            let mut out = doc.clone();
-            json_patch::patch(&mut out, &ops).map_err(|e| {
-                ApiError(Status::failure(
-                    422,
-                    "Invalid",
-                    format!("the server rejected our request due to an error in our request: {e}"),
-                ))
-            })?;
-            Ok(out)
-        }
+        PatchType::Json => crate::patch::json::apply(doc, &patch).map_err(|e| {
+            ApiError::from(Status::failure(
+                422,
+                "Invalid",
+                format!("the server rejected our request due to an error in our request: {e}"),
+            ))
+        }),
         PatchType::Strategic => strategic(res, doc, &patch),
-        PatchType::Apply => Err(ApiError(Status::unsupported_media_type(
+        PatchType::Apply => Err(ApiError::from(Status::unsupported_media_type(
             "server-side apply (application/apply-patch+yaml) is not supported by this server yet; use client-side apply",
         ))),
     }
 }
 
-/// Strategic merge patch through the patch engine (pending on the engine landing).
-fn strategic(_res: &Resource, _doc: &Value, _patch: &Value) -> Result<Value> {
-    Err(ApiError::internal("strategic merge patch is not available in this build"))
+/// Strategic merge patch with the built-in patch metadata of the kind (kinds the table does
+/// not describe merge maps and replace lists, as for values without a schema).
+fn strategic(res: &Resource, doc: &Value, patch: &Value) -> Result<Value> {
+    use crate::patch::schema::{LookupPatchMeta, NoSchema, builtin};
+    let meta: std::sync::Arc<dyn LookupPatchMeta> =
+        builtin::for_kind(&res.group, &res.version, &res.kind)
+            .unwrap_or_else(|| std::sync::Arc::new(NoSchema));
+    crate::patch::strategic::apply(doc, patch, meta.as_ref())
+        .map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 /// Serves `PATCH <object>` (and `…/status`, `…/scale`).
@@ -85,7 +83,12 @@ pub fn patch(
         let (stored, old) = current(server, t)?;
         let doc =
             if t.sub.as_deref() == Some("scale") { super::scale::view(&old) } else { old.clone() };
-        let patched = apply_patch(&t.res, kind, &doc, &body)?;
+        let mut patched = apply_patch(&t.res, kind, &doc, &body)?;
+        if t.sub.as_deref() != Some("scale") {
+            crate::apiserver::objects::check_type(&t.res, &mut patched)?;
+        } else if !patched.is_object() {
+            return Err(ApiError::bad_request("the patched Scale is not a JSON object"));
+        }
         let rv = patched["metadata"]["resourceVersion"].as_str().unwrap_or_default();
         if parse_rv(rv, &t.res, t.name())?.is_some_and(|rv| rv != stored.rv) {
             return Err(ApiError::conflict(&t.res, t.name()));

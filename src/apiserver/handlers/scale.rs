@@ -35,9 +35,6 @@ pub fn view(obj: &Value) -> Value {
 pub fn apply(obj: &Value, scale: &Value) -> Value {
     let mut out = obj.clone();
     let replicas = scale["spec"]["replicas"].as_i64().unwrap_or(0);
-    if !out.get("spec").is_some_and(Value::is_object) {
-        out["spec"] = json!({});
-    }
-    out["spec"]["replicas"] = json!(replicas);
+    crate::apiserver::objects::set_path(&mut out, &["spec", "replicas"], json!(replicas));
     out
 }

@@ -76,7 +76,8 @@ pub fn commit(
     if dry_run {
         return respond(t, StatusCode::OK, Bytes::new(), Some(&new)).map(Attempt::Done);
     }
-    let result = if objects::ready_to_vanish(&new) {
+    let vanish = objects::ready_to_vanish(&new);
+    let result = if vanish {
         server.store().delete(&key, Some(current.rv)).map(|_| {
             let mut last = new.clone();
             crate::object::meta::set_metadata_str(
@@ -89,6 +90,12 @@ pub fn commit(
     } else {
         server.store().update(&key, new, Some(current.rv)).map(|s| s.json)
     };
+    if vanish
+        && result.is_ok()
+        && let Some(ns) = &t.namespace
+    {
+        super::delete::finish_namespace(server, ns)?;
+    }
     match result {
         Ok(json) => respond(t, StatusCode::OK, json, None).map(Attempt::Done),
         Err(StoreError::Conflict) => Ok(Attempt::Retry),

@@ -53,7 +53,42 @@ impl Filter {
     }
 }
 
+/// Renders watch objects as one-row Tables when the client asked for Tables (`get -w`);
+/// column definitions go with the first event only, as kube-apiserver does.
+struct TableView {
+    res: std::sync::Arc<crate::apiserver::registry::Resource>,
+    include: String,
+    clock: std::sync::Arc<dyn crate::apiserver::clock::Clock>,
+    sent_columns: bool,
+}
+
+impl TableView {
+    fn render(&mut self, json: &[u8]) -> Option<Vec<u8>> {
+        let obj: serde_json::Value = serde_json::from_slice(json).ok()?;
+        let mut t = crate::apiserver::table::table(
+            &self.res,
+            &[obj],
+            None,
+            &self.include,
+            self.clock.now(),
+        );
+        if self.sent_columns {
+            t["columnDefinitions"] = serde_json::json!([]);
+        }
+        self.sent_columns = true;
+        serde_json::to_vec(&t).ok()
+    }
+}
+
+fn event(view: &mut Option<TableView>, kind: &str, json: &[u8]) -> Bytes {
+    match view.as_mut().and_then(|v| v.render(json)) {
+        Some(t) => line(kind, &t),
+        None => line(kind, json),
+    }
+}
+
 struct State {
+    view: Option<TableView>,
     pending: VecDeque<Bytes>,
     rx: Option<UnboundedReceiver<Event>>,
     filter: Filter,
@@ -77,7 +112,18 @@ impl State {
 }
 
 /// Serves `GET <collection>?watch=true` (and the legacy per-object form).
-pub fn watch(server: &ApiServer, t: &Target, q: &Query) -> Result<Response> {
+pub fn watch(
+    server: &ApiServer,
+    t: &Target,
+    q: &Query,
+    headers: &http::HeaderMap,
+) -> Result<Response> {
+    let mut view = super::wants_table(headers).then(|| TableView {
+        res: t.res.clone(),
+        include: q.include_object.clone(),
+        clock: server.clock().clone(),
+        sent_columns: false,
+    });
     let (labels, fields) = super::list::selectors(q)?;
     let filter = Filter { labels, fields, name: t.name.clone() };
     let scope = t.scope();
@@ -88,9 +134,9 @@ pub fn watch(server: &ApiServer, t: &Target, q: &Query) -> Result<Response> {
     let since = if initial {
         let (items, rv) =
             server.store().list(&scope).map_err(|e| ApiError::from_store(e, &t.res, ""))?;
-        pending.extend(
-            items.iter().filter(|s| filter.matches(&s.json)).map(|s| line("ADDED", &s.json)),
-        );
+        for s in items.iter().filter(|s| filter.matches(&s.json)) {
+            pending.push_back(event(&mut view, "ADDED", &s.json));
+        }
         rv
     } else {
         parse_rv(&q.resource_version, &t.res, "")?.unwrap_or(0)
@@ -106,6 +152,7 @@ pub fn watch(server: &ApiServer, t: &Target, q: &Query) -> Result<Response> {
     };
     let now = Instant::now();
     let mut state = State {
+        view,
         pending,
         rx,
         filter,
@@ -131,7 +178,7 @@ pub fn watch(server: &ApiServer, t: &Target, q: &Query) -> Result<Response> {
                     let ev = ev?;
                     st.last_rv = ev.object.rv;
                     if st.filter.matches(&ev.object.json) {
-                        let b = line(ev.kind.as_str(), &ev.object.json);
+                        let b = event(&mut st.view, ev.kind.as_str(), &ev.object.json);
                         return Some((Ok(b), st));
                     }
                 }

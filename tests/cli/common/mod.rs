@@ -77,7 +77,9 @@ impl TestEnv {
             .env("HOME", dir.path())
             .env("KCTL_TEST_NOW", TEST_NOW)
             .env("KCTL_TEST_UID_SEED", "42")
-            .stdin(Stdio::null())
+            // The server exits when this pipe closes, so a killed test leaves no orphan.
+            .env("KCTL_TEST_EXIT_ON_STDIN_EOF", "1")
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -171,6 +173,7 @@ impl TestEnv {
                 }
                 l = l.replace(&format!("{}XXXX", prefix.to_lowercase()), &format!("{prefix}XXXX"));
             }
+            l = normalize_klog(&l);
             if (l.starts_with("--- ") || l.starts_with("+++ ")) && l.contains('\t') {
                 l.truncate(l.find('\t').unwrap_or(l.len()));
             }
@@ -258,6 +261,24 @@ impl Drop for TestEnv {
             self.stop();
         }
     }
+}
+
+/// Replaces the time and pid of a klog line (`W1126 15:39:28.929849   11951 prune.go:71] …`).
+fn normalize_klog(line: &str) -> String {
+    let b = line.as_bytes();
+    let is_klog = b.len() > 30
+        && matches!(b[0], b'I' | b'W' | b'E' | b'F')
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b' '
+        && b[8] == b':';
+    if !is_klog {
+        return line.to_string();
+    }
+    // Skip "Lmmdd hh:mm:ss.uuuuuu", spaces, the pid, and one space.
+    let rest = &line[21..];
+    let rest = rest.trim_start();
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    format!("{}0000 00:00:00.000000 PID{rest}", &line[..1])
 }
 
 /// The kubectl on PATH; the suite fails (not skips) when there is none.
