@@ -156,10 +156,14 @@ async fn merged_side(
     };
     let gv = crate::object::GroupVersion::parse(meta::api_version(&o.object).unwrap_or(""));
     let plan = PatchPlan::for_kind(&gv.group, &gv.version, meta::kind(&o.object).unwrap_or(""));
+    // kubectl's modified side without a new annotation: the manifest with its annotations
+    // map present (empty if it had none) and the last-applied key left out.
+    let modified: Value = serde_json::from_str(&last_applied::annotation_value(&o.object))
+        .unwrap_or_else(|_| o.object.clone());
     for attempt in 1..=4 {
         let original = last_applied::stored(&current).unwrap_or_else(|| json!({}));
         let mut patch =
-            plan.three_way(&original, &o.object, &current, true).map_err(|e| err(e.into()))?;
+            plan.three_way(&original, &modified, &current, true).map_err(|e| err(e.into()))?;
         if is_empty_patch(&patch) {
             return Ok(Pair { file, live, merged: Some(current) });
         }
@@ -232,7 +236,7 @@ fn external(
         .filter(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '='))
         .collect();
     let stamp = format!(
-        "{}-{}",
+        "{}{}",
         std::process::id(),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
