@@ -153,6 +153,21 @@ impl ApiServer {
         &self.inner.uids
     }
 
+    /// The same server (store, clock, uids) with authentication and RBAC turned on; creates
+    /// the bootstrap roles that are missing.
+    pub fn with_auth(&self, auth: auth::AuthConfig) -> Result<ApiServer, StoreError> {
+        let server = ApiServer {
+            inner: Arc::new(Inner {
+                store: self.inner.store.clone(),
+                clock: self.inner.clock.clone(),
+                uids: self.inner.uids.clone(),
+                auth: Some(Arc::new(auth)),
+            }),
+        };
+        auth::bootstrap::ensure(&server)?;
+        Ok(server)
+    }
+
     /// The authentication configuration; `None` when every caller acts as `system:masters`.
     pub fn auth(&self) -> Option<&auth::AuthConfig> {
         self.inner.auth.as_deref()

@@ -45,9 +45,7 @@ pub fn rest_config(ctx: &Ctx) -> Result<Option<RestConfig>, CliError> {
 pub async fn connect(ctx: &Ctx) -> Result<Client, CliError> {
     match rest_config(ctx)? {
         Some(cfg) => Client::http(&cfg).map_err(client_error),
-        None => Err(CliError::message(
-            "no cluster is configured: set KUBECONFIG, create ~/.kube/config, or pass --server",
-        )),
+        None => crate::cli::local::client(),
     }
 }
 

@@ -24,11 +24,13 @@ impl Ctx {
     pub fn init_logging(&self) {
         let level = match self.global.verbosity {
             0..=3 => return,
-            4..=5 => tracing::Level::DEBUG,
-            _ => tracing::Level::TRACE,
+            4..=8 => "debug",
+            _ => "trace",
         };
+        // Only kctl's own events: dependencies' internals are not kubectl's -v output.
+        let filter = tracing_subscriber::EnvFilter::new(format!("kctl={level}"));
         let _ = tracing_subscriber::fmt()
-            .with_max_level(level)
+            .with_env_filter(filter)
             .with_target(false)
             .without_time()
             .with_writer(std::io::stderr)

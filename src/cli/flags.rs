@@ -54,3 +54,12 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "MODE", default_value = "strict", num_args = 0..=1, default_missing_value = "strict", require_equals = true)]
     pub validate: String,
 }
+
+/// The apply-layer dry-run mode of `--dry-run`.
+pub fn dry_run(args: &DryRunArgs) -> crate::apply::DryRun {
+    match args.dry_run {
+        DryRun::None => crate::apply::DryRun::None,
+        DryRun::Client => crate::apply::DryRun::Client,
+        DryRun::Server => crate::apply::DryRun::Server,
+    }
+}

@@ -9,6 +9,9 @@ pub mod exit;
 pub mod flags;
 pub mod global;
 pub mod input;
+pub mod local;
+pub mod objects;
+pub mod output;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::process::ExitCode;

@@ -1,8 +1,15 @@
 //! `kctl apply`: client-side (and server-side) declarative apply, as kubectl does it.
 
+use crate::apply::patcher::{self, Applied, ApplyError, Outcome, Target};
+use crate::apply::{DryRun, Validation, prune};
 use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
-use crate::cli::{CliError, Ctx, exit::Exit};
+use crate::cli::objects::{self, Resolved};
+use crate::cli::{CliError, Ctx, connect, exit::Exit, input, output::Output};
+use crate::client::{Client, Discovery};
 use clap::Args;
+use futures::StreamExt;
+use std::collections::BTreeSet;
+use std::time::Duration;
 
 /// Apply a configuration to a resource by file name or stdin. The resource name must be
 /// specified. This resource will be created if it doesn't exist yet. To use 'apply', always
@@ -60,9 +67,10 @@ pub struct ApplyArgs {
     /// If true, apply runs in the server instead of the client.
     #[arg(long)]
     pub server_side: bool,
-    /// Name of the manager used to track field ownership.
-    #[arg(long, default_value = "kubectl-client-side-apply")]
-    pub field_manager: String,
+    /// Name of the manager used to track field ownership (default "kubectl-client-side-apply",
+    /// or "kubectl" with --server-side).
+    #[arg(long)]
+    pub field_manager: Option<String>,
     /// If true, server-side apply will force the changes against conflicts.
     #[arg(long)]
     pub force_conflicts: bool,
@@ -74,9 +82,295 @@ pub struct ApplyArgs {
     pub atomic: bool,
 }
 
+/// The validated plan of one `kctl apply`.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Per-object settings.
+    pub opts: patcher::Options,
+    /// How results are printed.
+    pub output: Output,
+    /// `--prune`, with its selector and allowlist.
+    pub prune: Option<PrunePlan>,
+    /// `--server-side` with `--force-conflicts`.
+    pub server_side: Option<bool>,
+    /// Objects in flight at once.
+    pub concurrency: usize,
+    /// Dry-run everything on the server first.
+    pub atomic: bool,
+}
+
+/// What `--prune` removes.
+#[derive(Debug, Clone)]
+pub struct PrunePlan {
+    /// `-l`, or `None` with `--all`.
+    pub selector: Option<String>,
+    /// `--prune-allowlist` entries, or kubectl's default list.
+    pub allowlist: Vec<String>,
+}
+
+/// Checks the flags and settles every default, before any input is read or request sent.
+pub fn resolve(args: &ApplyArgs) -> Result<Plan, CliError> {
+    let dry_run = crate::cli::flags::dry_run(&args.dry_run);
+    let validation = Validation::parse(&args.validate.validate).ok_or_else(|| {
+        CliError::message(format!(
+            "invalid - validate option \"{}\"; must be one of: strict (or true), warn, ignore (or false)",
+            args.validate.validate
+        ))
+    })?;
+    if args.server_side && dry_run == DryRun::Client {
+        return Err(CliError::message(
+            "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
+        ));
+    }
+    if args.server_side && args.force {
+        return Err(CliError::message("--force cannot be used with --server-side"));
+    }
+    if args.all && args.selector.is_some() {
+        return Err(CliError::message("cannot set --all and --selector at the same time"));
+    }
+    let prune = if args.prune {
+        if !args.all && args.selector.is_none() {
+            return Err(CliError::message(
+                "all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector",
+            ));
+        }
+        let allowlist = if args.prune_allowlist.is_empty() {
+            prune::DEFAULT_ALLOWLIST.iter().map(|s| s.to_string()).collect()
+        } else {
+            args.prune_allowlist.clone()
+        };
+        Some(PrunePlan { selector: args.selector.clone(), allowlist })
+    } else {
+        None
+    };
+    let field_manager = args.field_manager.clone().unwrap_or_else(|| {
+        if args.server_side { "kubectl" } else { "kubectl-client-side-apply" }.to_string()
+    });
+    Ok(Plan {
+        opts: patcher::Options {
+            dry_run,
+            field_manager,
+            validation,
+            overwrite: args.overwrite,
+            force: args.force,
+        },
+        output: Output::parse(args.output.output.as_deref())?,
+        prune,
+        server_side: args.server_side.then_some(args.force_conflicts),
+        concurrency: args.concurrency.max(1),
+        atomic: args.atomic,
+    })
+}
+
 /// Runs `kctl apply`.
 pub async fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Exit, CliError> {
-    let manifests = crate::cli::input::load_manifests(&args.files, ctx).await?;
-    let _ = manifests;
-    Err(super::unavailable("apply"))
+    let plan = resolve(&args)?;
+    let manifests = input::load_manifests(&args.files, ctx).await?;
+    let client = connect::connect(ctx).await?;
+    let mut discovery = connect::discovery(ctx, &client).await?;
+    let objects = objects::resolve_all(ctx, &client, &mut discovery, &manifests, true).await?;
+    let prune_kinds = match &plan.prune {
+        Some(p) => {
+            Some(prune::resolve_allowlist(&discovery, &p.allowlist).map_err(CliError::message)?)
+        }
+        None => None,
+    };
+    if plan.atomic && plan.opts.dry_run == DryRun::None {
+        check_all(ctx, &client, &plan, &objects).await?;
+    }
+    let results = apply_all(ctx, &client, &mut discovery, &plan, &objects).await;
+    let mut errors: Vec<CliError> = Vec::new();
+    let mut applied: Vec<(usize, Applied)> = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(a) => applied.push((i, a)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let (Some(p), Some(kinds)) = (&plan.prune, &prune_kinds) {
+        if let Err(e) = run_prune(ctx, &client, &plan, p, kinds, &objects, &applied).await {
+            errors.push(e);
+        }
+    }
+    plan.output.print_objects(ctx, applied.into_iter().map(|(_, a)| a.object).collect());
+    match errors.len() {
+        0 => Ok(Exit::Success),
+        _ => Err(CliError::Many(errors)),
+    }
+}
+
+/// Applies every object: Namespaces and CRDs first, then the rest, `concurrency` at a time,
+/// printing result lines in manifest order as they become ready.
+async fn apply_all(
+    ctx: &Ctx,
+    client: &Client,
+    discovery: &mut Discovery,
+    plan: &Plan,
+    objects: &[Resolved],
+) -> Vec<Result<Applied, CliError>> {
+    let mut results: Vec<Option<Result<Applied, CliError>>> =
+        (0..objects.len()).map(|_| None).collect();
+    let mut printed = 0;
+    let first: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].is_foundation()).collect();
+    let rest: Vec<usize> = (0..objects.len()).filter(|&i| !objects[i].is_foundation()).collect();
+    for (phase, indices) in [first, rest].into_iter().enumerate() {
+        if phase == 1 && objects.iter().any(|o| o.pending_crd) {
+            wait_for_crds(client, discovery, objects).await;
+        }
+        let mut stream = futures::stream::iter(indices)
+            .map(|i| async move { (i, apply_one(client, plan, &objects[i]).await) })
+            .buffer_unordered(plan.concurrency);
+        while let Some((i, r)) = stream.next().await {
+            results[i] = Some(r);
+            while printed < results.len() {
+                let Some(r) = &results[printed] else { break };
+                report(ctx, plan, &objects[printed], r);
+                printed += 1;
+            }
+        }
+    }
+    results.into_iter().map(|r| r.unwrap_or_else(|| Err(CliError::Reported(1)))).collect()
+}
+
+fn report(ctx: &Ctx, plan: &Plan, obj: &Resolved, r: &Result<Applied, CliError>) {
+    let Ok(a) = r else { return };
+    for w in &a.warnings {
+        ctx.io.warn(w);
+    }
+    if plan.output.prints_lines() {
+        let line = plan.output.result_line(&obj.slash_name(), a.outcome.verb(), plan.opts.dry_run);
+        ctx.io.out(&line);
+    }
+}
+
+async fn apply_one(client: &Client, plan: &Plan, obj: &Resolved) -> Result<Applied, CliError> {
+    let target = Target {
+        resource: &obj.resource,
+        namespace: obj.namespace.as_deref(),
+        name: &obj.name,
+        manifest: &obj.object,
+    };
+    let result = match plan.server_side {
+        Some(force) => patcher::server_side(client, &target, &plan.opts, force).await,
+        None => patcher::apply(client, &target, &plan.opts).await,
+    };
+    result.map_err(|e| apply_error(e, obj, plan.server_side.is_some()))
+}
+
+/// kubectl's rendering of a failed apply of one object.
+pub fn apply_error(e: ApplyError, obj: &Resolved, server_side: bool) -> CliError {
+    match e {
+        ApplyError::Api { status, .. } if server_side && status.code == 415 => {
+            CliError::message(format!(
+                "server-side apply is not supported by this server for {}: {}",
+                obj.slash_name(),
+                status.message
+            ))
+        }
+        ApplyError::Api { status, when } => {
+            CliError::ServerWhen { status, when: format!("error when {when} \"{}\"", obj.source) }
+        }
+        ApplyError::Patch(p) => CliError::message(format!(
+            "error when creating patch for {} from \"{}\": {p}",
+            obj.slash_name(),
+            obj.source
+        )),
+        ApplyError::Client(c) => connect::client_error(c),
+    }
+}
+
+/// Waits (up to 30 s) until the kinds defined by CRDs of this set are served.
+async fn wait_for_crds(client: &Client, discovery: &mut Discovery, objects: &[Resolved]) {
+    let pending: Vec<&Resolved> = objects.iter().filter(|o| o.pending_crd).collect();
+    for _ in 0..300 {
+        if discovery.refresh(client).await.is_ok()
+            && pending
+                .iter()
+                .all(|o| discovery.for_kind(&o.resource.api_version(), &o.resource.kind).is_some())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `--atomic`: a server-side dry run of every object; any failure stops everything.
+async fn check_all(
+    ctx: &Ctx,
+    client: &Client,
+    plan: &Plan,
+    objects: &[Resolved],
+) -> Result<(), CliError> {
+    let mut dry = plan.clone();
+    dry.opts.dry_run = DryRun::Server;
+    let created_ns: BTreeSet<&str> = objects
+        .iter()
+        .filter(|o| o.resource.group.is_empty() && o.resource.kind == "Namespace")
+        .map(|o| o.name.as_str())
+        .collect();
+    let results: Vec<Result<Applied, CliError>> = futures::stream::iter(objects)
+        .map(|o| {
+            let dry = &dry;
+            let created_ns = &created_ns;
+            async move {
+                if o.pending_crd || o.namespace.as_deref().is_some_and(|ns| created_ns.contains(ns))
+                {
+                    // Cannot be checked before its CRD or Namespace exists.
+                    return Ok(Applied {
+                        outcome: Outcome::Unchanged,
+                        object: o.object.clone(),
+                        warnings: vec![],
+                    });
+                }
+                apply_one(client, dry, o).await
+            }
+        })
+        .buffered(plan.concurrency)
+        .collect()
+        .await;
+    let errors: Vec<CliError> = results.into_iter().filter_map(Result::err).collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    ctx.io.err(
+        "error: --atomic: the server rejected some objects in a dry run; nothing was changed\n",
+    );
+    Err(CliError::Many(errors))
+}
+
+async fn run_prune(
+    ctx: &Ctx,
+    client: &Client,
+    plan: &Plan,
+    p: &PrunePlan,
+    kinds: &[crate::client::ApiResource],
+    objects: &[Resolved],
+    applied: &[(usize, Applied)],
+) -> Result<(), CliError> {
+    let uids: BTreeSet<String> = applied
+        .iter()
+        .filter_map(|(_, a)| crate::object::meta::uid(&a.object).map(String::from))
+        .collect();
+    let mut namespaces: BTreeSet<String> =
+        objects.iter().filter_map(|o| o.namespace.clone()).collect();
+    if namespaces.is_empty() {
+        namespaces.insert(
+            ctx.global.namespace.clone().unwrap_or_else(|| client.default_namespace().to_string()),
+        );
+    }
+    let candidates = prune::candidates(client, kinds, &namespaces, p.selector.as_deref(), &uids)
+        .await
+        .map_err(connect::client_error)?;
+    let mut errors = Vec::new();
+    for c in candidates {
+        let name = crate::print::name::of(&c.object);
+        match prune::delete(client, &c, plan.opts.dry_run).await {
+            Ok(()) if plan.output.prints_lines() => {
+                ctx.io.out(&plan.output.result_line(&name, "pruned", plan.opts.dry_run))
+            }
+            Ok(()) => {}
+            Err(e) => errors.push(connect::client_error(e)),
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(CliError::Many(errors)) }
 }

@@ -1,8 +1,15 @@
 //! `kctl create -f`: create resources from files or stdin.
 
+use crate::apply::{DryRun, Validation, last_applied, query};
 use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
-use crate::cli::{CliError, Ctx, exit::Exit};
+use crate::cli::objects::{self, Resolved};
+use crate::cli::{CliError, Ctx, connect, exit::Exit, input, output::Output};
+use crate::client::{Client, Request};
+use crate::object::{gojson, meta};
 use clap::Args;
+use futures::StreamExt;
+use http::Method;
+use serde_json::Value;
 
 /// Create a resource from a file or from stdin.
 ///
@@ -41,6 +48,118 @@ pub struct CreateArgs {
 }
 
 /// Runs `kctl create`.
-pub async fn run(_args: CreateArgs, _ctx: &Ctx) -> Result<Exit, CliError> {
-    Err(super::unavailable("create"))
+pub async fn run(args: CreateArgs, ctx: &Ctx) -> Result<Exit, CliError> {
+    let dry_run = crate::cli::flags::dry_run(&args.dry_run);
+    let validation = validation(&args.validate.validate)?;
+    let output = Output::parse(args.output.output.as_deref())?;
+    if let Some(raw) = &args.raw {
+        return raw_request(ctx, Method::POST, raw, &args.files).await;
+    }
+    let manifests = input::load_manifests_for_verb(&args.files, ctx, "create").await?;
+    let client = connect::connect(ctx).await?;
+    let mut discovery = connect::discovery(ctx, &client).await?;
+    let objs = objects::resolve_all(ctx, &client, &mut discovery, &manifests, false).await?;
+    let q = write_query(dry_run, &args.field_manager, validation);
+    let results: Vec<Result<Value, CliError>> = futures::stream::iter(&objs)
+        .map(|o| create_one(&client, o, &q, dry_run, args.save_config))
+        .buffered(8)
+        .collect()
+        .await;
+    let mut errors = Vec::new();
+    let mut created = Vec::new();
+    for (o, r) in objs.iter().zip(results) {
+        match r {
+            Ok(v) => {
+                if output.prints_lines() {
+                    let name = meta::name(&v).unwrap_or(&o.name).to_string();
+                    let line = format!("{}/{name}", o.resource.kind_prefix());
+                    ctx.io.out(&output.result_line(&line, "created", dry_run));
+                }
+                created.push(v);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    output.print_objects(ctx, created);
+    if errors.is_empty() { Ok(Exit::Success) } else { Err(CliError::Many(errors)) }
+}
+
+/// Parses `--validate`.
+pub fn validation(s: &str) -> Result<Validation, CliError> {
+    Validation::parse(s).ok_or_else(|| {
+        CliError::message(format!(
+            "invalid - validate option \"{s}\"; must be one of: strict (or true), warn, ignore (or false)"
+        ))
+    })
+}
+
+/// The query of a POST or PUT: `[dryRun=All&]fieldManager=…&fieldValidation=…`.
+pub fn write_query(dry_run: DryRun, field_manager: &str, validation: Validation) -> String {
+    let v = validation.query_value();
+    match dry_run {
+        DryRun::Server => {
+            query(&[("dryRun", "All"), ("fieldManager", field_manager), ("fieldValidation", v)])
+        }
+        _ => query(&[("fieldManager", field_manager), ("fieldValidation", v)]),
+    }
+}
+
+async fn create_one(
+    client: &Client,
+    o: &Resolved,
+    q: &str,
+    dry_run: DryRun,
+    save_config: bool,
+) -> Result<Value, CliError> {
+    let obj = if save_config { last_applied::with_annotation(&o.object) } else { o.object.clone() };
+    let body = gojson::to_string_nl(&last_applied::without_nulls(&obj));
+    if dry_run == DryRun::Client {
+        return Ok(serde_json::from_str(&body).unwrap_or(Value::Null));
+    }
+    let path = format!(
+        "{}{q}",
+        crate::client::discovery::resource_path(&o.resource, o.namespace.as_deref(), None)
+    );
+    let resp = client
+        .request(Request::new(Method::POST, path).body("application/json", body))
+        .await
+        .map_err(|e| file_error(e, "creating", &o.source))?;
+    Ok(serde_json::from_slice(&resp.body).unwrap_or(Value::Null))
+}
+
+/// A client error about an object from a file, with kubectl's `error when <verb> "<file>"`.
+pub fn file_error(e: crate::client::Error, when: &str, source: &str) -> CliError {
+    match e {
+        crate::client::Error::Api(status) => {
+            CliError::ServerWhen { status, when: format!("error when {when} \"{source}\"") }
+        }
+        other => connect::client_error(other),
+    }
+}
+
+/// `--raw URI`: the file's bytes sent as they are to a URI of the server.
+pub async fn raw_request(
+    ctx: &Ctx,
+    method: Method,
+    uri: &str,
+    files: &FileArgs,
+) -> Result<Exit, CliError> {
+    let [file] = &files.filenames[..] else {
+        return Err(CliError::message("--raw can only use a single local file or stdin"));
+    };
+    let body = if file == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
+            .map_err(|e| CliError::message(format!("reading stdin: {e}")))?;
+        buf
+    } else {
+        std::fs::read(file).map_err(|e| CliError::message(format!("{file}: {e}")))?
+    };
+    let client = connect::connect(ctx).await?;
+    let resp = client
+        .request(Request::new(method, uri).body("application/json", body))
+        .await
+        .map_err(connect::client_error)?;
+    ctx.io.out(&String::from_utf8_lossy(&resp.body));
+    Ok(Exit::Success)
 }

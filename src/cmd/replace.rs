@@ -1,8 +1,16 @@
 //! `kctl replace -f`: replace resources by file name or stdin.
 
+use super::create::{file_error, raw_request, validation, write_query};
+use crate::apply::{DryRun, last_applied, patcher::get_live};
 use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
-use crate::cli::{CliError, Ctx, exit::Exit};
+use crate::cli::objects::{self, Resolved};
+use crate::cli::{CliError, Ctx, connect, exit::Exit, input, output::Output};
+use crate::client::{Client, Request, discovery::resource_path};
+use crate::object::{gojson, meta};
 use clap::Args;
+use http::Method;
+use serde_json::Value;
+use std::time::Duration;
 
 /// Replace a resource by file name or stdin.
 ///
@@ -45,6 +53,116 @@ pub struct ReplaceArgs {
 }
 
 /// Runs `kctl replace`.
-pub async fn run(_args: ReplaceArgs, _ctx: &Ctx) -> Result<Exit, CliError> {
-    Err(super::unavailable("replace"))
+pub async fn run(args: ReplaceArgs, ctx: &Ctx) -> Result<Exit, CliError> {
+    let dry_run = crate::cli::flags::dry_run(&args.dry_run);
+    let validation = validation(&args.validate.validate)?;
+    let output = Output::parse(args.output.output.as_deref())?;
+    if let Some(raw) = &args.raw {
+        return raw_request(ctx, Method::PUT, raw, &args.files).await;
+    }
+    let manifests = input::load_manifests_for_verb(&args.files, ctx, "replace").await?;
+    let client = connect::connect(ctx).await?;
+    let mut discovery = connect::discovery(ctx, &client).await?;
+    let objs = objects::resolve_all(ctx, &client, &mut discovery, &manifests, true).await?;
+    let q = write_query(dry_run, &args.field_manager, validation);
+    let mut errors = Vec::new();
+    let mut replaced = Vec::new();
+    for o in &objs {
+        let result = if args.force {
+            force_replace(ctx, &client, o, &q, dry_run, args.save_config).await
+        } else {
+            replace_one(&client, o, &q, dry_run, args.save_config).await
+        };
+        match result {
+            Ok(v) => {
+                if output.prints_lines() {
+                    ctx.io.out(&output.result_line(&o.slash_name(), "replaced", dry_run));
+                }
+                replaced.push(v);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    output.print_objects(ctx, replaced);
+    if errors.is_empty() { Ok(Exit::Success) } else { Err(CliError::Many(errors)) }
+}
+
+fn body(o: &Resolved, save_config: bool) -> Value {
+    if save_config { last_applied::with_annotation(&o.object) } else { o.object.clone() }
+}
+
+async fn replace_one(
+    client: &Client,
+    o: &Resolved,
+    q: &str,
+    dry_run: DryRun,
+    save_config: bool,
+) -> Result<Value, CliError> {
+    let path = resource_path(&o.resource, o.namespace.as_deref(), Some(&o.name));
+    let mut obj = body(o, save_config);
+    if meta::resource_version(&obj).is_none() {
+        let live =
+            get_live(client, &path).await.map_err(|e| super::apply::apply_error(e, o, false))?;
+        if let Some(rv) = live.as_ref().and_then(|l| meta::resource_version(l)) {
+            meta::set_metadata_str(&mut obj, "resourceVersion", rv);
+        }
+    }
+    if dry_run == DryRun::Client {
+        return Ok(obj);
+    }
+    let resp = client
+        .request(
+            Request::new(Method::PUT, format!("{path}{q}"))
+                .body("application/json", gojson::to_string_nl(&obj)),
+        )
+        .await
+        .map_err(|e| file_error(e, "replacing", &o.source))?;
+    Ok(serde_json::from_slice(&resp.body).unwrap_or(Value::Null))
+}
+
+/// `--force`: delete, wait until gone, create.
+async fn force_replace(
+    ctx: &Ctx,
+    client: &Client,
+    o: &Resolved,
+    q: &str,
+    dry_run: DryRun,
+    save_config: bool,
+) -> Result<Value, CliError> {
+    let path = resource_path(&o.resource, o.namespace.as_deref(), Some(&o.name));
+    let mut obj = body(o, save_config);
+    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("resourceVersion");
+    }
+    if dry_run != DryRun::Client {
+        let del = match dry_run {
+            DryRun::Server => "{\"propagationPolicy\":\"Background\",\"dryRun\":[\"All\"]}\n",
+            _ => "{\"propagationPolicy\":\"Background\"}\n",
+        };
+        match client.delete(&path, Some(del.into())).await {
+            Ok(_) => ctx.io.out(&format!("{} deleted{}\n", o.quoted_name(), dry_run.suffix())),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(file_error(e, "deleting", &o.source)),
+        }
+        if dry_run == DryRun::None {
+            for _ in 0..600 {
+                match get_live(client, &path).await {
+                    Ok(None) => break,
+                    _ => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
+        }
+    }
+    if dry_run == DryRun::Client {
+        return Ok(obj);
+    }
+    let collection = resource_path(&o.resource, o.namespace.as_deref(), None);
+    let resp = client
+        .request(
+            Request::new(Method::POST, format!("{collection}{q}"))
+                .body("application/json", gojson::to_string_nl(&obj)),
+        )
+        .await
+        .map_err(|e| file_error(e, "replacing", &o.source))?;
+    Ok(serde_json::from_slice(&resp.body).unwrap_or(Value::Null))
 }

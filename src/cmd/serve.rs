@@ -19,11 +19,9 @@
 #![allow(clippy::result_large_err)]
 
 use crate::apiserver::ApiServer;
-use crate::apiserver::clock::{FixedClock, SeededUids};
 use crate::cli::{CliError, Ctx, exit::Exit};
 use clap::Args;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Run the bundled Kubernetes-compatible apiserver.
 ///
@@ -169,35 +167,21 @@ fn build_server(
     args: &ServeArgs,
     auth: Option<crate::apiserver::auth::AuthConfig>,
 ) -> Result<ApiServer, CliError> {
-    let mut builder = ApiServer::builder();
-    if let Some(auth) = auth {
-        builder = builder.auth(auth);
+    let store = match &args.data_dir {
+        Some(dir) => {
+            private_dir(dir)
+                .map_err(|e| CliError::message(format!("--data-dir {}: {e}", dir.display())))?;
+            Some(crate::cli::local::open_store(dir)?)
+        }
+        None => None,
+    };
+    let server = crate::cli::local::server(store)?;
+    match auth {
+        Some(auth) => server
+            .with_auth(auth)
+            .map_err(|e| CliError::message(format!("cannot initialise the store: {e}"))),
+        None => Ok(server),
     }
-    if let Ok(now) = std::env::var("KCTL_TEST_NOW") {
-        let t = chrono::DateTime::parse_from_rfc3339(&now)
-            .map_err(|e| CliError::message(format!("invalid KCTL_TEST_NOW {now:?}: {e}")))?;
-        builder = builder.clock(Arc::new(FixedClock(t.with_timezone(&chrono::Utc))));
-    }
-    if let Ok(seed) = std::env::var("KCTL_TEST_UID_SEED") {
-        let seed = seed
-            .parse::<u64>()
-            .map_err(|e| CliError::message(format!("invalid KCTL_TEST_UID_SEED {seed:?}: {e}")))?;
-        builder = builder.uids(Arc::new(SeededUids::new(seed)));
-    }
-    if let Some(dir) = &args.data_dir {
-        builder = builder.store(open_durable(dir)?);
-    }
-    builder.build().map_err(|e| CliError::message(format!("cannot initialise the store: {e}")))
-}
-
-fn open_durable(
-    dir: &std::path::Path,
-) -> Result<Arc<dyn crate::apiserver::store::Store>, CliError> {
-    private_dir(dir)
-        .map_err(|e| CliError::message(format!("--data-dir {}: {e}", dir.display())))?;
-    let store = crate::apiserver::store::sqlite::SqliteStore::open(dir)
-        .map_err(|e| CliError::message(format!("--data-dir {}: {e}", dir.display())))?;
-    Ok(Arc::new(store))
 }
 
 /// Resolves when stdin reaches end-of-file (only with `KCTL_TEST_EXIT_ON_STDIN_EOF`).

@@ -1,5 +1,6 @@
 //! The CLI integration tests: the real `kctl` binary, against the real bundled apiserver.
 
+mod apply_vectors;
 mod auth_local;
 mod auth_negative;
 mod auth_rbac;
@@ -18,3 +19,4 @@ mod kubectl_delete;
 mod kubectl_get;
 mod kubectl_write;
 mod serve_api;
+mod verbs_apply;

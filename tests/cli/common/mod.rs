@@ -224,6 +224,11 @@ impl TestEnv {
         self.run(env!("CARGO_BIN_EXE_kctl"), "kctl", args, &[])
     }
 
+    /// Runs the kctl binary with extra environment variables.
+    pub fn kctl_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.run(env!("CARGO_BIN_EXE_kctl"), "kctl", args, env)
+    }
+
     /// A URL on the server.
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)

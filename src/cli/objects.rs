@@ -1,0 +1,155 @@
+//! From manifests to targets: every object's kind resolved against discovery, its namespace
+//! settled (manifest, `-n`, or the context's), all checked before anything is changed. Kinds
+//! that a CustomResourceDefinition in the same set will define resolve through that CRD.
+
+use crate::cli::{CliError, Ctx};
+use crate::client::{ApiResource, Client, Discovery};
+use crate::manifest::Manifest;
+use crate::object::meta;
+use serde_json::Value;
+
+/// One manifest object, ready to be sent.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The object, with `metadata.namespace` set for namespaced kinds.
+    pub object: Value,
+    /// The resource serving its kind.
+    pub resource: ApiResource,
+    /// Its namespace (namespaced kinds only).
+    pub namespace: Option<String>,
+    /// Its name (empty for `generateName` objects).
+    pub name: String,
+    /// The file it came from, as kubectl names it in messages.
+    pub source: String,
+    /// True when the kind is served only once a CRD of this set is established.
+    pub pending_crd: bool,
+}
+
+impl Resolved {
+    /// `deployment.apps/web`.
+    pub fn slash_name(&self) -> String {
+        format!("{}/{}", self.resource.kind_prefix(), self.name)
+    }
+
+    /// `deployment.apps "web"`.
+    pub fn quoted_name(&self) -> String {
+        format!("{} \"{}\"", self.resource.kind_prefix(), self.name)
+    }
+
+    /// True for Namespaces and CustomResourceDefinitions, which apply sends first.
+    pub fn is_foundation(&self) -> bool {
+        matches!(
+            (self.resource.group.as_str(), self.resource.kind.as_str()),
+            ("", "Namespace") | ("apiextensions.k8s.io", "CustomResourceDefinition")
+        )
+    }
+
+    /// True for a CustomResourceDefinition.
+    pub fn is_crd(&self) -> bool {
+        self.resource.group == "apiextensions.k8s.io"
+            && self.resource.kind == "CustomResourceDefinition"
+    }
+}
+
+/// The resource a CRD in the manifest set defines for `api_version`/`kind`, if any.
+fn from_crds(manifests: &[Manifest], api_version: &str, kind: &str) -> Option<ApiResource> {
+    let gv = crate::object::GroupVersion::parse(api_version);
+    manifests.iter().map(|m| &m.object).find_map(|crd| {
+        if meta::kind(crd) != Some("CustomResourceDefinition") {
+            return None;
+        }
+        let spec = &crd["spec"];
+        let names = &spec["names"];
+        let served = spec["versions"].as_array()?.iter().any(|v| v["name"] == gv.version.as_str());
+        if spec["group"] != gv.group.as_str() || names["kind"] != kind || !served {
+            return None;
+        }
+        let strings = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        };
+        Some(ApiResource {
+            group: gv.group.clone(),
+            version: gv.version.clone(),
+            kind: kind.to_string(),
+            plural: names["plural"].as_str()?.to_string(),
+            singular: names["singular"]
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| kind.to_lowercase()),
+            short_names: strings(&names["shortNames"]),
+            namespaced: spec["scope"] != "Cluster",
+            verbs: vec![],
+            categories: strings(&names["categories"]),
+            preferred: true,
+        })
+    })
+}
+
+/// Resolves every manifest; fails with every problem found (one per line) and sends nothing
+/// but discovery requests.
+pub async fn resolve_all(
+    ctx: &Ctx,
+    client: &Client,
+    discovery: &mut Discovery,
+    manifests: &[Manifest],
+    need_name: bool,
+) -> Result<Vec<Resolved>, CliError> {
+    let explicit_ns = ctx.global.namespace.clone();
+    let default_ns = explicit_ns.clone().unwrap_or_else(|| client.default_namespace().to_string());
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for m in manifests {
+        let obj = &m.object;
+        let api_version = meta::api_version(obj).unwrap_or("");
+        let kind = meta::kind(obj).unwrap_or("");
+        let name = meta::name(obj).unwrap_or("").to_string();
+        let source = m.origin.source.clone();
+        let found = discovery
+            .for_kind_fresh(client, api_version, kind)
+            .await
+            .map_err(crate::cli::connect::client_error)?;
+        let (resource, pending_crd) = match found {
+            Some(r) => (r, false),
+            None => match from_crds(manifests, api_version, kind) {
+                Some(r) => (r, true),
+                None => {
+                    errors.push(CliError::message(format!(
+                        "resource mapping not found for name: \"{name}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first",
+                        meta::namespace(obj).unwrap_or("")
+                    )));
+                    continue;
+                }
+            },
+        };
+        if need_name && name.is_empty() {
+            errors.push(CliError::message(format!(
+                "{}:{}: metadata.name: Required value: name is required (generateName is not supported by this command)",
+                m.origin.source, m.origin.line
+            )));
+            continue;
+        }
+        let mut object = obj.clone();
+        let namespace = if resource.namespaced {
+            let ns = match (meta::namespace(obj), &explicit_ns) {
+                (Some(own), Some(flag)) if own != flag => {
+                    errors.push(CliError::message(format!(
+                        "the namespace from the provided object \"{own}\" does not match the namespace \"{flag}\". You must pass '--namespace={own}' to perform this operation."
+                    )));
+                    continue;
+                }
+                (Some(own), _) => own.to_string(),
+                (None, _) => default_ns.clone(),
+            };
+            meta::set_metadata_str(&mut object, "namespace", &ns);
+            Some(ns)
+        } else {
+            None
+        };
+        out.push(Resolved { object, resource, namespace, name, source, pending_crd });
+    }
+    if errors.is_empty() { Ok(out) } else { Err(CliError::Many(errors)) }
+}
