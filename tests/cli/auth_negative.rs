@@ -236,7 +236,18 @@ fn serve_refuses_insecure_setups_and_writes_private_kubeconfigs() {
 fn no_credentials_in_verbose_logs() {
     let env = setup();
     let admin = admin_token(&env);
+    env.write(
+        "secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: prod}\nstringData: {password: hunter2-plain}\n",
+    );
+    env.write(
+        "secret2.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: prod}\ndata: {password: aHVudGVyMi1wbGFpbg==}\n",
+    );
     for args in [
+        // create, then apply (a PATCH carrying the last-applied copy of the Secret)
+        &["apply", "-f", "secret.yaml", "-v=10"][..],
+        &["apply", "-f", "secret2.yaml", "-v=10"][..],
         &["auth", "can-i", "get", "secrets", "-n", "prod", "-v=10"][..],
         &["auth", "can-i", "--list", "-n", "prod", "-v=10"][..],
         &["auth", "whoami", "-v=10"][..],

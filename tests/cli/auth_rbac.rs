@@ -61,6 +61,12 @@ fn role_and_binding_matrix() {
         &env.kubectl_as("bob", &["apply", "-f", "cm.yaml", "-n", "dev"]),
         r#"configmaps "bobs" is forbidden: User "bob" cannot get resource "configmaps" in API group "" in the namespace "dev""#,
     );
+    // kctl gets the same answers for writes.
+    ok(&env.kctl_as("bob", &["apply", "-f", "cm.yaml", "-n", "prod"]));
+    denied(
+        &env.kctl_as("alice", &["create", "-f", "cm.yaml", "-n", "dev"]),
+        r#"configmaps is forbidden: User "alice" cannot create resource "configmaps" in API group "" in the namespace "dev""#,
+    );
     // bob may not touch RBAC or namespaces (edit does not include them).
     denied(
         &env.kubectl_as("bob", &["get", "roles", "-n", "prod"]),
