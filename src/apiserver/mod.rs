@@ -15,9 +15,11 @@
 //! | [`selectors`] | label and field selectors |
 //! | [`table`] | the minimal server-side `Table` for human `get` output |
 //! | [`clock`] | injectable time and uids |
+//! | [`controllers`] | the control plane: nodes, scheduler, kubelet, workload controllers, GC |
 //! | [`server`] | sockets, TLS, graceful shutdown |
 
 pub mod clock;
+pub mod controllers;
 pub mod discovery;
 pub mod error;
 pub mod handlers;
@@ -137,6 +139,28 @@ impl ApiServer {
     /// The uid source.
     pub fn uids(&self) -> &Arc<dyn UidSource> {
         &self.inner.uids
+    }
+
+    /// Starts the control plane (simulated nodes, scheduler, kubelet, controllers) on a
+    /// background thread; it runs until the handle is dropped.
+    pub fn start_controllers(
+        &self,
+        options: controllers::Options,
+    ) -> Result<controllers::Handle, controllers::ControllerError> {
+        controllers::start(self, options)
+    }
+
+    /// Runs the controllers until nothing changes (or `timeout` passes): the steady state
+    /// the embedded local cluster reaches after each command. Returns the number of writes.
+    pub async fn settle(
+        &self,
+        options: controllers::Options,
+        timeout: std::time::Duration,
+    ) -> Result<usize, controllers::ControllerError> {
+        let server = self.clone();
+        tokio::task::spawn_blocking(move || controllers::settle(&server, options, timeout))
+            .await
+            .map_err(|e| controllers::ControllerError::Store(StoreError::Backend(e.to_string())))?
     }
 
     /// The HTTP router serving the whole API.
