@@ -68,6 +68,9 @@ pub fn main() -> ExitCode {
         }
     };
     let code = runtime.block_on(crate::cmd::run(cli.command, &ctx));
+    if let Err(e) = runtime.block_on(local::settle()) {
+        ctx.io.warn(&e.to_string());
+    }
     match code {
         Ok(code) => code.into(),
         Err(err) => {
