@@ -3,6 +3,8 @@
 //! the server's peak resident memory (VmHWM). Run with `cargo bench --bench controllers`;
 //! `BENCH_REPLICAS` and `BENCH_NODES` change the sizes.
 
+#![allow(clippy::print_stdout)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};

@@ -76,6 +76,7 @@ pub fn client() -> Result<Client, CliError> {
 /// Runs the local cluster's control plane (scheduler, simulated kubelet, controllers, garbage
 /// collector) to a steady state, when this process used the local cluster: there is no
 /// server process to do it in the background.
+#[allow(clippy::result_large_err)]
 pub async fn settle() -> Result<(), CliError> {
     let Some(server) = IN_USE.get() else { return Ok(()) };
     server

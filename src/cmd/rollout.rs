@@ -3,6 +3,8 @@
 //! Also the small helpers `scale`, `describe` and `logs` share: resolving `TYPE NAME` or
 //! `TYPE/NAME` to an object path.
 
+#![allow(clippy::result_large_err)]
+
 use crate::cli::connect::{client_error, connect, discovery};
 use crate::cli::{CliError, Ctx, exit::Exit};
 use crate::client::discovery::{ApiResource, resource_path};
@@ -58,9 +60,9 @@ fn resolve(disco: &Discovery, ns: &str, args: &[String]) -> Result<Vec<Target>, 
     if args.first().is_some_and(|a| a.contains('/')) {
         for a in args {
             let Some((t, n)) = a.split_once('/') else {
-                return Err(CliError::message(format!(
-                    "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kctl get resource/<resource_name>' instead of 'kctl get resource resource/<resource_name>'"
-                )));
+                return Err(CliError::message(
+                    "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kctl get resource/<resource_name>' instead of 'kctl get resource resource/<resource_name>'",
+                ));
             };
             let res = lookup(t)?;
             let namespace = if res.namespaced { ns.to_string() } else { String::new() };
@@ -396,7 +398,7 @@ async fn history(a: HistoryArgs, ctx: &Ctx) -> Result<Exit, CliError> {
         let rss = replica_sets(&client, t, &deploy).await?;
         if a.revision > 0 {
             let Some((_, rs)) = rss.iter().find(|(r, _)| *r == a.revision) else {
-                return Err(CliError::message(format!("unable to find the specified revision")));
+                return Err(CliError::message("unable to find the specified revision"));
             };
             let mut tmpl = rs["spec"]["template"].clone();
             if let Some(m) = tmpl["metadata"].as_object_mut() {
@@ -491,13 +493,13 @@ async fn restart(a: NamesArgs, ctx: &Ctx) -> Result<Exit, CliError> {
         if !(t.res.group == "apps"
             && ["Deployment", "DaemonSet", "StatefulSet"].contains(&t.res.kind.as_str()))
         {
-            return Err(CliError::message(format!("restarting is not supported")));
+            return Err(CliError::message("restarting is not supported"));
         }
         let obj = client.get(&t.path()).await.map_err(client_error)?;
         if obj["spec"]["paused"].as_bool() == Some(true) {
-            return Err(CliError::message(format!(
-                "can't restart paused deployment (run rollout resume first)"
-            )));
+            return Err(CliError::message(
+                "can't restart paused deployment (run rollout resume first)",
+            ));
         }
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let patch = json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now}}}}});

@@ -321,14 +321,13 @@ fn sync_one(m: &mut Manager, cj: &Value, jobs: Vec<Arc<Value>>) -> Result<(), Co
     } else {
         status["active"] = Value::Array(live.iter().map(|j| job_ref(j)).collect());
     }
-    if cj["status"] != status {
-        if let Some(cur) =
+    if cj["status"] != status
+        && let Some(cur) =
             m.cached("batch", "cronjobs", str_at(cj, "namespace"), str_at(cj, "name"))
-        {
-            let mut new = (*cur).clone();
-            new["status"] = status;
-            m.update("batch", "cronjobs", &cur, new)?;
-        }
+    {
+        let mut new = (*cur).clone();
+        new["status"] = status;
+        m.update("batch", "cronjobs", &cur, new)?;
     }
     Ok(())
 }

@@ -293,18 +293,18 @@ fn scale_down_old(
         .new_rs
         .as_ref()
         .map_or(0, |r| (spec_replicas(r) - status_i(r, "availableReplicas")).max(0));
-    let mut max_scaled_down = all_pods - min_available - new_unavailable;
+    let max_scaled_down = all_pods - min_available - new_unavailable;
     if max_scaled_down <= 0 {
         return Ok(());
     }
     // First the unhealthy replicas of old ReplicaSets, oldest first.
     let mut old: Vec<Arc<Value>> = c.old.clone();
     let mut total_cleaned = 0;
-    for i in 0..old.len() {
+    for slot in old.iter_mut() {
         if total_cleaned >= max_scaled_down {
             break;
         }
-        let rs = old[i].clone();
+        let rs = slot.clone();
         let have = spec_replicas(&rs);
         let unhealthy = have - status_i(&rs, "availableReplicas");
         if have == 0 || unhealthy <= 0 {
@@ -312,29 +312,27 @@ fn scale_down_old(
         }
         let down = unhealthy.min(max_scaled_down - total_cleaned);
         if let Some(n) = scale_rs(m, c, &rs, have - down)? {
-            old[i] = n;
+            *slot = n;
         }
         total_cleaned += down;
     }
-    max_scaled_down -= total_cleaned;
-    let _ = max_scaled_down;
     // Then available old replicas, as long as enough stay available.
     let available: i64 =
         old.iter().chain(c.new_rs.iter()).map(|r| status_i(r, "availableReplicas")).sum();
     if available > min_available {
         let mut todo = available - min_available;
-        for i in 0..old.len() {
+        for slot in old.iter_mut() {
             if todo <= 0 {
                 break;
             }
-            let rs = old[i].clone();
+            let rs = slot.clone();
             let have = spec_replicas(&rs);
             if have == 0 {
                 continue;
             }
             let down = have.min(todo);
             if let Some(n) = scale_rs(m, c, &rs, have - down)? {
-                old[i] = n;
+                *slot = n;
             }
             todo -= down;
         }

@@ -264,7 +264,7 @@ impl Manager {
     /// events (which hold old object versions) do not pile up during a long pass.
     fn wrote(&mut self) {
         self.writes += 1;
-        if self.writes % 512 == 0 {
+        if self.writes.is_multiple_of(512) {
             self.drain();
         }
     }
@@ -584,7 +584,11 @@ pub fn start(server: &ApiServer, options: Options) -> Result<Handle, ControllerE
                     }
                     Ok(_) => {}
                     Err(e) => {
-                        eprintln!("controllers: {e}");
+                        // The loop has no caller to report to: stderr is the server's log.
+                        #[allow(clippy::print_stderr)]
+                        {
+                            eprintln!("controllers: {e}");
+                        }
                         m.wait(TICK);
                     }
                 }
