@@ -87,6 +87,26 @@ spec:
     assert_eq!(failed["reason"], "BackoffLimitExceeded");
     let pods = c.items(&["pods", "-l", "job-name=bad"]);
     assert_eq!(pods.iter().filter(|p| phase(p) == "Failed").count(), 3);
+
+    // ttlSecondsAfterFinished: the finished job goes, and its pods with it.
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: brief}
+spec:
+  ttlSecondsAfterFinished: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox}]
+",
+    );
+    c.until("the finished job to be collected", |c| {
+        (c.kubectl(&["get", "job", "brief"]).code != 0
+            && c.items(&["pods", "-l", "job-name=brief"]).is_empty())
+        .then_some(())
+    });
+    assert!(c.events().iter().any(|(r, o, _)| r == "Completed" && o == "brief"));
 }
 
 const STS: &str = "apiVersion: apps/v1
