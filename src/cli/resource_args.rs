@@ -207,6 +207,81 @@ impl From<ArgsError> for crate::cli::CliError {
     }
 }
 
+/// A query string as Go's `url.Values.Encode` writes it: keys sorted, values escaped with
+/// `url.QueryEscape` (`app%3Ddemo`, spaces as `+`). Empty values are left out.
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<&(&str, &str)> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    let parts: Vec<String> =
+        pairs.iter().map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v))).collect();
+    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+}
+
+/// Go's `url.QueryEscape`.
+pub fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The namespace an object from a file is addressed in: its own, else the default; an
+/// explicit `-n` that disagrees with the object is kubectl's error.
+pub fn object_namespace(
+    obj: &serde_json::Value,
+    default_ns: &str,
+    explicit_ns: Option<&str>,
+) -> Result<String, crate::cli::CliError> {
+    match (crate::object::meta::namespace(obj).filter(|n| !n.is_empty()), explicit_ns) {
+        (Some(own), Some(flag)) if own != flag => Err(crate::cli::CliError::message(format!(
+            "the namespace from the provided object \"{own}\" does not match the namespace \"{flag}\". You must pass '--namespace={own}' to perform this operation."
+        ))),
+        (Some(own), _) => Ok(own.to_string()),
+        (None, _) => Ok(default_ns.to_string()),
+    }
+}
+
+/// kubectl's error for a manifest whose kind the server does not serve.
+pub fn no_mapping(obj: &serde_json::Value, source: &str) -> crate::cli::CliError {
+    use crate::object::meta;
+    crate::cli::CliError::message(format!(
+        "resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{}\" in version \"{}\"\nensure CRDs are installed first",
+        meta::name(obj).unwrap_or(""),
+        meta::namespace(obj).unwrap_or(""),
+        source,
+        meta::kind(obj).unwrap_or(""),
+        meta::api_version(obj).unwrap_or("")
+    ))
+}
+
+/// One event of a watch stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchEvent {
+    /// `ADDED`, `MODIFIED`, `DELETED`, `BOOKMARK` or `ERROR`.
+    pub kind: String,
+    /// The object (or Table, or Status for `ERROR`).
+    pub object: serde_json::Value,
+}
+
+/// Parses a newline-delimited watch stream body.
+pub fn parse_watch_events(body: &[u8]) -> Vec<WatchEvent> {
+    serde_json::Deserializer::from_slice(body)
+        .into_iter::<serde_json::Value>()
+        .filter_map(Result::ok)
+        .map(|mut v| WatchEvent {
+            kind: v["type"].as_str().unwrap_or("").to_string(),
+            object: v.get_mut("object").map(serde_json::Value::take).unwrap_or_default(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +328,20 @@ mod tests {
         assert_eq!(ResourceArgs::parse(&s(&["cm/a/b"])), Err(ArgsError::BadPair));
         assert!(ResourceArgs::parse(&s(&["cm", "a"])).unwrap().single_item());
         assert!(!ResourceArgs::parse(&s(&["cm,deploy", "a"])).unwrap().single_item());
+    }
+
+    #[test]
+    fn encodes_queries_like_go() {
+        assert_eq!(
+            query(&[("limit", "500"), ("labelSelector", "app=demo"), ("continue", "")]),
+            "?labelSelector=app%3Ddemo&limit=500"
+        );
+        assert_eq!(query_escape("a b,c!"), "a+b%2Cc%21");
+        let ev = parse_watch_events(
+            b"{\"type\":\"ADDED\",\"object\":{\"a\":1}}\n{\"type\":\"DELETED\",\"object\":{}}\n",
+        );
+        assert_eq!(ev.len(), 2);
+        assert_eq!(ev[1].kind, "DELETED");
     }
 
     #[test]
