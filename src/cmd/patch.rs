@@ -1,8 +1,12 @@
 //! `kctl patch`: update fields of a resource with a strategic, merge or JSON patch.
 
-use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs};
+use crate::cli::flags::{DryRun, DryRunArgs, FileArgs, OutputArgs};
+use crate::cli::resource_args::{self, ResourceArgs};
 use crate::cli::{CliError, Ctx, exit::Exit};
+use crate::client::{ApiResource, resource_path};
+use crate::object::{gojson, meta};
 use clap::{Args, ValueEnum};
+use serde_json::Value;
 
 /// `--type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,7 +63,305 @@ pub struct PatchArgs {
     pub field_manager: String,
 }
 
+impl PatchKind {
+    /// The Content-Type of this patch type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            PatchKind::Strategic => "application/strategic-merge-patch+json",
+            PatchKind::Merge => "application/merge-patch+json",
+            PatchKind::Json => "application/json-patch+json",
+        }
+    }
+}
+
+/// Turns `-p` text (JSON or YAML) into the JSON kubectl sends: sigs.k8s.io/yaml's
+/// YAML→JSON, so keys come out sorted and compact, without a trailing newline.
+pub fn patch_json(text: &str) -> Result<Value, String> {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        return Ok(v);
+    }
+    serde_saphyr::from_str::<Value>(text).map_err(|e| format!("unable to parse {text:?}: {e}"))
+}
+
+/// How the result is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Line,
+    Name,
+    Yaml,
+    Json,
+}
+
+fn output(o: Option<&str>) -> Result<Output, CliError> {
+    match o {
+        None | Some("") => Ok(Output::Line),
+        Some("name") => Ok(Output::Name),
+        Some("yaml") => Ok(Output::Yaml),
+        Some("json") => Ok(Output::Json),
+        Some(other) => Err(CliError::message(format!(
+            "unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"
+        ))),
+    }
+}
+
+/// One object to patch: where it lives and, when known, its current state.
+#[derive(Debug, Clone)]
+struct Subject {
+    resource: Option<ApiResource>,
+    namespace: Option<String>,
+    name: String,
+    /// The object read from the server (or the file for `-f`).
+    object: Value,
+    /// Read from a file rather than fetched.
+    from_file: bool,
+}
+
 /// Runs `kctl patch`.
-pub async fn run(_args: PatchArgs, _ctx: &Ctx) -> Result<Exit, CliError> {
-    Err(super::unavailable("patch"))
+pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
+    let parsed = ResourceArgs::parse(&args.args)?;
+    let text = match (&args.patch, &args.patch_file) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::message("cannot specify --patch and --patch-file together"));
+        }
+        (None, None) => {
+            return Err(CliError::message(
+                "must specify --patch or --patch-file containing the contents of the patch",
+            ));
+        }
+        (Some(p), None) => p.clone(),
+        (None, Some(f)) => std::fs::read_to_string(f)
+            .map_err(|e| CliError::message(format!("unable to read patch file: {e}")))?,
+    };
+    if args.local && !parsed.is_empty() {
+        return Err(CliError::message("cannot specify --local and server resources"));
+    }
+    if args.local && args.files.filenames.is_empty() {
+        return Err(CliError::message("must specify -f and --local"));
+    }
+    if parsed.is_empty() && args.files.filenames.is_empty() {
+        return Err(CliError::message(
+            "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+        ));
+    }
+    if !parsed.is_empty() && !parsed.has_names() {
+        return Err(CliError::message("resource(s) were provided, but no name was specified"));
+    }
+    let out = output(args.output.output.as_deref())?;
+    let patch = patch_json(&text).map_err(CliError::message)?;
+    if patch.is_null() {
+        return Err(CliError::message("unable to parse \"\": empty patch"));
+    }
+    let body = gojson::to_string(&patch);
+    let dry = args.dry_run.dry_run;
+
+    let mut subjects: Vec<Subject> = Vec::new();
+    let mut errors: Vec<CliError> = Vec::new();
+    let mut client = None;
+    if !args.files.filenames.is_empty() {
+        let manifests =
+            crate::cli::input::load_manifests_for_verb(&args.files, ctx, "patch").await?;
+        let mut disco = None;
+        if !args.local {
+            let c = crate::cli::connect::connect(ctx).await?;
+            disco = Some(crate::cli::connect::discovery(ctx, &c).await?);
+            client = Some(c);
+        }
+        let default_ns = client
+            .as_ref()
+            .map(|c| c.default_namespace().to_string())
+            .or_else(|| ctx.global.namespace.clone())
+            .unwrap_or_else(|| "default".to_string());
+        for m in manifests {
+            let obj = m.object;
+            let mut resource = None;
+            if let (Some(c), Some(d)) = (&client, disco.as_mut()) {
+                let r = d
+                    .for_kind_fresh(
+                        c,
+                        meta::api_version(&obj).unwrap_or(""),
+                        meta::kind(&obj).unwrap_or(""),
+                    )
+                    .await
+                    .map_err(crate::cli::connect::client_error)?;
+                match r {
+                    Some(r) => resource = Some(r),
+                    None => {
+                        errors.push(resource_args::no_mapping(&obj, &m.origin.source));
+                        continue;
+                    }
+                }
+            }
+            let ns = resource_args::object_namespace(
+                &obj,
+                &default_ns,
+                ctx.global.namespace.as_deref(),
+            )?;
+            let namespaced = resource.as_ref().is_none_or(|r| r.namespaced);
+            subjects.push(Subject {
+                namespace: namespaced.then_some(ns),
+                name: meta::name(&obj).unwrap_or("").to_string(),
+                resource,
+                object: obj,
+                from_file: true,
+            });
+        }
+    } else {
+        let c = crate::cli::connect::connect(ctx).await?;
+        let mut disco = crate::cli::connect::discovery(ctx, &c).await?;
+        let default_ns = c.default_namespace().to_string();
+        for t in resource_args::resolve(&parsed, &mut disco, &c).await? {
+            for n in &t.names {
+                let ns = t.resource.namespaced.then(|| default_ns.clone());
+                let path = resource_path(&t.resource, ns.as_deref(), Some(n));
+                match c.get(&path).await {
+                    Ok(obj) => subjects.push(Subject {
+                        resource: Some(t.resource.clone()),
+                        namespace: ns,
+                        name: n.clone(),
+                        object: obj,
+                        from_file: false,
+                    }),
+                    Err(e) => errors.push(crate::cli::connect::client_error(e)),
+                }
+            }
+        }
+        client = Some(c);
+    }
+
+    for s in subjects {
+        let local = args.local || dry == DryRun::Client;
+        let result = if local {
+            apply_local(args.patch_type, &s.object, &patch).map_err(CliError::message)
+        } else {
+            match (&client, &s.resource) {
+                (Some(c), Some(res)) => {
+                    let mut path = resource_path(res, s.namespace.as_deref(), Some(&s.name));
+                    if let Some(sub) = &args.subresource {
+                        path = format!("{path}/{sub}");
+                    }
+                    let dry_q = if dry == DryRun::Server { "All" } else { "" };
+                    let q = resource_args::query(&[
+                        ("dryRun", dry_q),
+                        ("fieldManager", &args.field_manager),
+                    ]);
+                    c.patch(&format!("{path}{q}"), args.patch_type.content_type(), body.clone())
+                        .await
+                        .map_err(|e| patch_error(e, args.patch_type, res))
+                }
+                _ => Err(CliError::message("no server to patch against")),
+            }
+        };
+        let patched = match result {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let changed = patched != s.object;
+        let mut shown = patched.clone();
+        crate::print::strip_managed_fields(&mut shown);
+        let name = match &s.resource {
+            Some(r) => format!("{}/{}", r.kind_prefix(), s.name),
+            None => crate::print::name::of(&patched),
+        };
+        let text = match out {
+            Output::Line if changed => format!("{name} patched\n"),
+            Output::Line => format!("{name} patched (no change)\n"),
+            Output::Name => format!("{name}\n"),
+            Output::Json => crate::print::json::to_json(&shown),
+            Output::Yaml => serde_saphyr::to_string(&shown).unwrap_or_default(),
+        };
+        ctx.io.out(&text);
+    }
+    match errors.len() {
+        0 => Ok(Exit::Success),
+        1 => Err(errors.remove(0)),
+        _ => Err(CliError::Many(errors)),
+    }
+}
+
+/// kubectl's rendering of a failed PATCH: a 415 names the media type and the kind.
+fn patch_error(e: crate::client::Error, kind: PatchKind, res: &ApiResource) -> CliError {
+    match e {
+        crate::client::Error::Api(s) if s.code == 415 => CliError::message(format!(
+            "{} is not supported by {}, Kind={}: {}",
+            kind.content_type(),
+            res.api_version(),
+            res.kind,
+            s.message
+        )),
+        other => crate::cli::connect::client_error(other),
+    }
+}
+
+/// Applies the patch client-side (`--local`, `--dry-run=client`).
+fn apply_local(kind: PatchKind, doc: &Value, patch: &Value) -> Result<Value, String> {
+    match kind {
+        PatchKind::Merge => {
+            if !patch.is_object() {
+                return Err("invalid JSON document".into());
+            }
+            let mut out = doc.clone();
+            json_patch::merge(&mut out, patch);
+            Ok(out)
+        }
+        PatchKind::Json => {
+            let ops: json_patch::Patch =
+                serde_json::from_value(patch.clone()).map_err(|e| e.to_string())?;
+            let mut out = doc.clone();
+            json_patch::patch(&mut out, &ops).map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+        PatchKind::Strategic => {
+            if !patch.is_object() {
+                return Err("invalid JSON document".into());
+            }
+            let gvk = crate::object::GroupVersionKind::from_api_version(
+                meta::api_version(doc).unwrap_or(""),
+                meta::kind(doc).unwrap_or(""),
+            );
+            Err(format!(
+                "strategic merge patch is not supported for {}, Kind={} without the patch engine",
+                gvk.api_version(),
+                gvk.kind
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_yaml_patches_to_json() {
+        assert_eq!(
+            gojson::to_string(&patch_json("spec: {replicas: 6}").unwrap()),
+            "{\"spec\":{\"replicas\":6}}"
+        );
+        assert_eq!(
+            gojson::to_string(&patch_json("{\"b\":1,\"a\":{\"c\":\"<\"}}").unwrap()),
+            "{\"a\":{\"c\":\"\\u003c\"},\"b\":1}"
+        );
+        assert_eq!(
+            gojson::to_string(
+                &patch_json("[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]")
+                    .unwrap()
+            ),
+            "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]"
+        );
+    }
+
+    #[test]
+    fn applies_merge_and_json_patches_locally() {
+        let doc = serde_json::json!({"data": {"a": "1"}});
+        let p = serde_json::json!({"data": {"a": null, "b": "2"}});
+        assert_eq!(
+            apply_local(PatchKind::Merge, &doc, &p).unwrap(),
+            serde_json::json!({"data": {"b": "2"}})
+        );
+        let p = serde_json::json!([{"op": "add", "path": "/data/c", "value": "3"}]);
+        assert_eq!(apply_local(PatchKind::Json, &doc, &p).unwrap()["data"]["c"], "3");
+    }
 }
