@@ -112,8 +112,6 @@ struct Subject {
     name: String,
     /// The object read from the server (or the file for `-f`).
     object: Value,
-    /// Read from a file rather than fetched.
-    from_file: bool,
 }
 
 /// Runs `kctl patch`.
@@ -202,7 +200,6 @@ pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
                 name: meta::name(&obj).unwrap_or("").to_string(),
                 resource,
                 object: obj,
-                from_file: true,
             });
         }
     } else {
@@ -219,7 +216,6 @@ pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
                         namespace: ns,
                         name: n.clone(),
                         object: obj,
-                        from_file: false,
                     }),
                     Err(e) => errors.push(crate::cli::connect::client_error(e)),
                 }
