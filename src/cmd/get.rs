@@ -527,7 +527,7 @@ fn print_generic(
 
 fn jsonpath_exec_error(path: &JsonPath, obj: &Value, msg: &str) -> CliError {
     CliError::message(format!(
-        "error executing jsonpath {:?}: Error executing template: {msg}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{}\n\tobject given to jsonpath engine was:\n\t\t{}\n",
+        "error executing jsonpath {:?}: Error executing template: {msg}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n",
         path.source(),
         path.source(),
         crate::print::jsonpath::go_repr(obj)
@@ -581,21 +581,21 @@ async fn watch(
         .map_err(|e| CliError::message(format!("invalid JSON in response: {e}")))?;
     let mut rv = list["metadata"]["resourceVersion"].as_str().unwrap_or("").to_string();
     let opts = table_options(args, format, &res, false);
+    // Rows are computed with their header, which is printed again whenever the columns change
+    // (a server that sends plain objects in events after a Table list), as kubectl does.
+    let row_opts = TableOptions { no_headers: false, ..opts.clone() };
     let info = Info { resource: res.clone(), value: list };
-    let mut widths: Vec<usize> = Vec::new();
-    let mut header_printed = false;
+    let mut printer = WatchPrinter { no_headers: args.no_headers, ..WatchPrinter::default() };
     if !args.watch_only {
         if format.human() {
-            let rows = human_rows(args, &info, &opts)?;
+            let rows = human_rows(args, &info, &row_opts)?;
             if rows.is_empty() {
                 ctx.io.err(&match &ns {
                     Some(n) if res.namespaced => format!("No resources found in {n} namespace.\n"),
                     _ => "No resources found\n".to_string(),
                 });
             } else {
-                header_printed = true;
-                widths = column_widths(&rows);
-                ctx.io.out(&pad_rows(&rows, &widths));
+                ctx.io.out(&printer.print(rows));
             }
         } else {
             print_generic(args, ctx, format, vec![info.clone()], false)?;
@@ -637,24 +637,45 @@ async fn watch(
             }
             let info = Info { resource: res.clone(), value: ev.object };
             if format.human() {
-                let mut rows = human_rows(args, &info, &opts)?;
-                if !args.no_headers && !rows.is_empty() {
-                    if header_printed {
-                        rows.remove(0);
-                    } else {
-                        header_printed = true;
-                    }
-                }
-                let w = column_widths(&rows);
-                widths.resize(widths.len().max(w.len()), 0);
-                for (a, b) in widths.iter_mut().zip(w) {
-                    *a = (*a).max(b);
-                }
-                ctx.io.out(&pad_rows(&rows, &widths));
+                let rows = human_rows(args, &info, &row_opts)?;
+                ctx.io.out(&printer.print(rows));
             } else {
                 print_generic(args, ctx, format, vec![info], true)?;
             }
         }
+    }
+}
+
+/// Prints watch rows under remembered column widths, repeating the header only when the
+/// columns change.
+#[derive(Debug, Default)]
+struct WatchPrinter {
+    no_headers: bool,
+    header: Option<Vec<String>>,
+    widths: Vec<usize>,
+}
+
+impl WatchPrinter {
+    /// `rows` starts with its header row.
+    fn print(&mut self, mut rows: Vec<Vec<String>>) -> String {
+        if rows.is_empty() {
+            return String::new();
+        }
+        let header = rows.remove(0);
+        let new_columns = self.header.as_ref() != Some(&header);
+        if new_columns {
+            self.widths.clear();
+            self.header = Some(header.clone());
+            if !self.no_headers {
+                rows.insert(0, header);
+            }
+        }
+        let w = column_widths(&rows);
+        self.widths.resize(self.widths.len().max(w.len()), 0);
+        for (a, b) in self.widths.iter_mut().zip(w) {
+            *a = (*a).max(b);
+        }
+        pad_rows(&rows, &self.widths)
     }
 }
 
