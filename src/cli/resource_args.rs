@@ -131,7 +131,7 @@ pub async fn resolve(
                     if out.iter().any(|o| o.resource == res) {
                         continue;
                     }
-                    out.push(Target { resource: res, names: dedup(names) });
+                    out.push(Target { resource: res, names: names.clone() });
                 }
             }
         }
@@ -140,11 +140,7 @@ pub async fn resolve(
                 let res = expand_fresh(discovery, client, t).await?;
                 for r in res {
                     match out.last_mut() {
-                        Some(last) if last.resource == r => {
-                            if !last.names.contains(n) {
-                                last.names.push(n.clone());
-                            }
-                        }
+                        Some(last) if last.resource == r => last.names.push(n.clone()),
                         _ => out.push(Target { resource: r, names: vec![n.clone()] }),
                     }
                 }
@@ -152,16 +148,6 @@ pub async fn resolve(
         }
     }
     Ok(out)
-}
-
-fn dedup(names: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(names.len());
-    for n in names {
-        if !out.contains(n) {
-            out.push(n.clone());
-        }
-    }
-    out
 }
 
 async fn expand_fresh(
@@ -247,6 +233,35 @@ pub fn object_namespace(
         (None, _) => Ok(default_ns.to_string()),
     }
 }
+
+/// kubectl's wording for a failed LIST (BadRequest or NotFound): the message names the
+/// resource and the selectors, and the error stays a server error.
+pub fn list_error(
+    e: crate::client::Error,
+    res: &ApiResource,
+    label_selector: &str,
+    field_selector: &str,
+) -> crate::client::Error {
+    match e {
+        crate::client::Error::Api(mut s) if s.code == 400 || s.code == 404 => {
+            let gvr = format!("{}/{}, Resource={}", res.group, res.version, res.plural);
+            s.message = if label_selector.is_empty() && field_selector.is_empty() {
+                format!("Unable to list {gvr:?}: {}", s.message)
+            } else {
+                format!(
+                    "Unable to find {gvr:?} that match label selector {label_selector:?}, field selector {field_selector:?}: {}",
+                    s.message
+                )
+            };
+            crate::client::Error::Api(s)
+        }
+        other => other,
+    }
+}
+
+/// kubectl's refusal to look up names across all namespaces.
+pub const NAMES_ACROSS_NAMESPACES: &str =
+    "a resource cannot be retrieved by name across all namespaces";
 
 /// kubectl's error for a manifest whose kind the server does not serve.
 pub fn no_mapping(obj: &serde_json::Value, source: &str) -> crate::cli::CliError {

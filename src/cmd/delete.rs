@@ -147,6 +147,9 @@ fn plan(args: &DeleteArgs, parsed: &ResourceArgs) -> Result<Plan, CliError> {
             "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well",
         ));
     }
+    if parsed.has_names() && args.all_namespaces {
+        return Err(CliError::message(resource_args::NAMES_ACROSS_NAMESPACES));
+    }
     if parsed.has_names() && selecting {
         return Err(CliError::message("name cannot be provided when a selector is specified"));
     }
@@ -253,7 +256,14 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<Exit, CliError> {
                             });
                         }
                     }
-                    Err(e) => errors.push(crate::cli::connect::client_error(e)),
+                    Err(e) => {
+                        errors.push(crate::cli::connect::client_error(resource_args::list_error(
+                            e,
+                            &t.resource,
+                            args.selector.as_deref().unwrap_or(""),
+                            args.field_selector.as_deref().unwrap_or(""),
+                        )))
+                    }
                 }
             } else {
                 let ns = t.resource.namespaced.then(|| default_ns.clone());

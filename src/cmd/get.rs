@@ -204,6 +204,9 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<Exit, CliError> {
             "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well",
         ));
     }
+    if parsed.has_names() && args.all_namespaces {
+        return Err(CliError::message(resource_args::NAMES_ACROSS_NAMESPACES));
+    }
     if parsed.has_names() && args.selector.is_some() {
         return Err(CliError::message("name cannot be provided when a selector is specified"));
     }
@@ -324,7 +327,14 @@ async fn fetch(
             ("continue", &cont),
             ("includeObject", include),
         ]);
-        let page = get(format!("{path}{q}")).await?;
+        let page = get(format!("{path}{q}")).await.map_err(|e| {
+            resource_args::list_error(
+                e,
+                res,
+                args.selector.as_deref().unwrap_or(""),
+                args.field_selector.as_deref().unwrap_or(""),
+            )
+        })?;
         cont = page["metadata"]["continue"].as_str().unwrap_or("").to_string();
         merged = Some(match merged {
             None => page,

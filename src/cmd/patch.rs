@@ -74,13 +74,21 @@ impl PatchKind {
     }
 }
 
-/// Turns `-p` text (JSON or YAML) into the JSON kubectl sends: sigs.k8s.io/yaml's
-/// YAML→JSON, so keys come out sorted and compact, without a trailing newline.
-pub fn patch_json(text: &str) -> Result<Value, String> {
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        return Ok(v);
+/// The request body for `-p` text, as apimachinery's `yaml.ToJSON` makes it: text that
+/// starts with `{` is taken as JSON and sent unchanged; anything else is YAML, converted to
+/// compact JSON with sorted keys and no trailing newline.
+pub fn patch_body(text: &str) -> Result<String, String> {
+    if text.trim_start().starts_with('{') {
+        return Ok(text.to_string());
     }
-    serde_saphyr::from_str::<Value>(text).map_err(|e| format!("unable to parse {text:?}: {e}"))
+    let v = serde_saphyr::from_str::<Value>(text).map_err(|e| {
+        // Only the parser's message, in go-yaml's form: `yaml: <message>`.
+        let first = e.to_string();
+        let first = first.lines().next().unwrap_or("").to_string();
+        let msg = first.rsplit_once(": ").map_or(first.as_str(), |(_, m)| m);
+        format!("unable to parse {text:?}: yaml: {msg}")
+    })?;
+    Ok(gojson::to_string(&v))
 }
 
 /// How the result is printed.
@@ -117,7 +125,8 @@ struct Subject {
 /// Runs `kctl patch`.
 pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
     let parsed = ResourceArgs::parse(&args.args)?;
-    let text = match (&args.patch, &args.patch_file) {
+    let given = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
+    let text = match (given(&args.patch), given(&args.patch_file)) {
         (Some(_), Some(_)) => {
             return Err(CliError::message("cannot specify --patch and --patch-file together"));
         }
@@ -126,8 +135,8 @@ pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
                 "must specify --patch or --patch-file containing the contents of the patch",
             ));
         }
-        (Some(p), None) => p.clone(),
-        (None, Some(f)) => std::fs::read_to_string(f)
+        (Some(p), None) => p,
+        (None, Some(f)) => std::fs::read_to_string(&f)
             .map_err(|e| CliError::message(format!("unable to read patch file: {e}")))?,
     };
     if args.local && !parsed.is_empty() {
@@ -145,11 +154,9 @@ pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
         return Err(CliError::message("resource(s) were provided, but no name was specified"));
     }
     let out = output(args.output.output.as_deref())?;
-    let patch = patch_json(&text).map_err(CliError::message)?;
-    if patch.is_null() {
-        return Err(CliError::message("unable to parse \"\": empty patch"));
-    }
-    let body = gojson::to_string(&patch);
+    let body = patch_body(&text).map_err(CliError::message)?;
+    // The parsed patch, for client-side application; the server judges the bytes itself.
+    let patch: Option<Value> = serde_json::from_str(&body).ok();
     let dry = args.dry_run.dry_run;
 
     let mut subjects: Vec<Subject> = Vec::new();
@@ -227,7 +234,13 @@ pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
     for s in subjects {
         let local = args.local || dry == DryRun::Client;
         let result = if local {
-            apply_local(args.patch_type, &s.object, &patch).map_err(CliError::message)
+            match &patch {
+                Some(p) => apply_local(args.patch_type, &s.object, p).map_err(CliError::message),
+                None if args.patch_type == PatchKind::Merge => {
+                    Err(CliError::message("Invalid JSON Patch"))
+                }
+                None => Err(CliError::message("invalid JSON document")),
+            }
         } else {
             match (&client, &s.resource) {
                 (Some(c), Some(res)) => {
@@ -332,20 +345,18 @@ mod tests {
 
     #[test]
     fn converts_yaml_patches_to_json() {
+        assert_eq!(patch_body("spec: {replicas: 6}").unwrap(), "{\"spec\":{\"replicas\":6}}");
+        assert_eq!(patch_body(" {\"b\":1,\"a\":2}").unwrap(), " {\"b\":1,\"a\":2}");
+        assert_eq!(patch_body("{a:[}").unwrap(), "{a:[}");
         assert_eq!(
-            gojson::to_string(&patch_json("spec: {replicas: 6}").unwrap()),
-            "{\"spec\":{\"replicas\":6}}"
+            patch_body("[{\"op\":\"replace\",\"value\":4,\"path\":\"/x\"}]").unwrap(),
+            "[{\"op\":\"replace\",\"path\":\"/x\",\"value\":4}]"
         );
-        assert_eq!(
-            gojson::to_string(&patch_json("{\"b\":1,\"a\":{\"c\":\"<\"}}").unwrap()),
-            "{\"a\":{\"c\":\"\\u003c\"},\"b\":1}"
-        );
-        assert_eq!(
-            gojson::to_string(
-                &patch_json("[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]")
-                    .unwrap()
-            ),
-            "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]"
+        assert_eq!(patch_body("notjson:[").unwrap(), "\"notjson:[\"");
+        assert!(
+            patch_body("a: b: c")
+                .unwrap_err()
+                .ends_with("yaml: mapping values are not allowed in this context")
         );
     }
 
