@@ -516,7 +516,7 @@ fn print_generic(
         }
     };
     let text = match format {
-        Format::Yaml => to_yaml(&whole()),
+        Format::Yaml => crate::print::yaml::to_yaml(&whole()),
         Format::Json => crate::print::json::to_json(&whole()),
         Format::Name => items.iter().map(|i| format!("{}\n", crate::print::name::of(i))).collect(),
         Format::JsonPath { path, as_json } => {
@@ -542,10 +542,6 @@ fn jsonpath_exec_error(path: &JsonPath, obj: &Value, msg: &str) -> CliError {
         path.source(),
         crate::print::jsonpath::go_repr(obj)
     ))
-}
-
-fn to_yaml(v: &Value) -> String {
-    serde_saphyr::to_string(v).unwrap_or_default()
 }
 
 /// `-w`: the initial listing (unless `--watch-only`), then one line per event, polling the

@@ -279,7 +279,7 @@ pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
             Output::Line => format!("{name} patched (no change)\n"),
             Output::Name => format!("{name}\n"),
             Output::Json => crate::print::json::to_json(&shown),
-            Output::Yaml => serde_saphyr::to_string(&shown).unwrap_or_default(),
+            Output::Yaml => crate::print::yaml::to_yaml(&shown),
         };
         ctx.io.out(&text);
     }
