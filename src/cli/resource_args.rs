@@ -102,12 +102,8 @@ pub struct Target {
 /// order, anything else through kubectl's REST mapping.
 pub fn expand_type(discovery: &Discovery, arg: &str) -> Option<Vec<ApiResource>> {
     let lower = arg.to_lowercase();
-    let members: Vec<ApiResource> = discovery
-        .resources()
-        .iter()
-        .filter(|r| r.categories.iter().any(|c| *c == lower))
-        .cloned()
-        .collect();
+    let members: Vec<ApiResource> =
+        discovery.resources().iter().filter(|r| r.categories.contains(&lower)).cloned().collect();
     if !members.is_empty() && discovery.resolve(arg).is_none_or(|_| lower == "all") {
         return Some(members);
     }
@@ -159,7 +155,7 @@ async fn expand_fresh(
         return Ok(r);
     }
     if discovery.is_cached() {
-        discovery.refresh(client).await.map_err(ResolveError::Client)?;
+        discovery.refresh(client).await.map_err(|e| ResolveError::Client(Box::new(e)))?;
         if let Some(r) = expand_type(discovery, arg) {
             return Ok(r);
         }
@@ -175,14 +171,14 @@ pub enum ResolveError {
     Args(#[from] ArgsError),
     /// Discovery could not be re-fetched.
     #[error("{0}")]
-    Client(crate::client::Error),
+    Client(Box<crate::client::Error>),
 }
 
 impl From<ResolveError> for crate::cli::CliError {
     fn from(e: ResolveError) -> Self {
         match e {
             ResolveError::Args(a) => crate::cli::CliError::message(a.to_string()),
-            ResolveError::Client(c) => crate::cli::connect::client_error(c),
+            ResolveError::Client(c) => crate::cli::connect::client_error(*c),
         }
     }
 }
