@@ -535,7 +535,9 @@ fn print_generic(
     Ok(())
 }
 
-fn jsonpath_exec_error(path: &JsonPath, obj: &Value, msg: &str) -> CliError {
+/// kubectl's error for a template that failed on an object, with the object dumped as Go
+/// prints it.
+pub fn jsonpath_exec_error(path: &JsonPath, obj: &Value, msg: &str) -> CliError {
     CliError::message(format!(
         "error executing jsonpath {:?}: Error executing template: {msg}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n",
         path.source(),

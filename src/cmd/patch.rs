@@ -4,6 +4,7 @@ use crate::cli::flags::{DryRun, DryRunArgs, FileArgs, OutputArgs};
 use crate::cli::resource_args::{self, ResourceArgs};
 use crate::cli::{CliError, Ctx, exit::Exit};
 use crate::client::{ApiResource, resource_path};
+use crate::cmd::get::Format;
 use crate::object::{gojson, meta};
 use clap::{Args, ValueEnum};
 use serde_json::Value;
@@ -92,23 +93,24 @@ pub fn patch_body(text: &str) -> Result<String, String> {
 }
 
 /// How the result is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 enum Output {
     Line,
-    Name,
-    Yaml,
-    Json,
+    Format(Format),
 }
 
 fn output(o: Option<&str>) -> Result<Output, CliError> {
     match o {
         None | Some("") => Ok(Output::Line),
-        Some("name") => Ok(Output::Name),
-        Some("yaml") => Ok(Output::Yaml),
-        Some("json") => Ok(Output::Json),
-        Some(other) => Err(CliError::message(format!(
-            "unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"
-        ))),
+        Some(other) => match Format::parse(Some(other)) {
+            Ok(f @ (Format::Name | Format::Yaml | Format::Json | Format::JsonPath { .. })) => {
+                Ok(Output::Format(f))
+            }
+            Ok(_) => Err(CliError::message(format!(
+                "unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+            ))),
+            Err(e) => Err(e),
+        },
     }
 }
 
@@ -274,12 +276,26 @@ pub async fn run(args: PatchArgs, ctx: &Ctx) -> Result<Exit, CliError> {
             Some(r) => format!("{}/{}", r.kind_prefix(), s.name),
             None => crate::print::name::of(&patched),
         };
-        let text = match out {
+        let text = match &out {
             Output::Line if changed => format!("{name} patched\n"),
             Output::Line => format!("{name} patched (no change)\n"),
-            Output::Name => format!("{name}\n"),
-            Output::Json => crate::print::json::to_json(&shown),
-            Output::Yaml => crate::print::yaml::to_yaml(&shown),
+            Output::Format(Format::Name) => format!("{name}\n"),
+            Output::Format(Format::Json) => crate::print::json::to_json(&shown),
+            Output::Format(Format::JsonPath { path, as_json }) => {
+                let r = if *as_json { path.render_json(&shown) } else { path.render(&shown) };
+                match r {
+                    Ok(t) => t,
+                    Err(e) => {
+                        errors.push(crate::cmd::get::jsonpath_exec_error(
+                            path,
+                            &shown,
+                            &e.to_string(),
+                        ));
+                        continue;
+                    }
+                }
+            }
+            Output::Format(_) => crate::print::yaml::to_yaml(&shown),
         };
         ctx.io.out(&text);
     }
@@ -304,24 +320,17 @@ fn patch_error(e: crate::client::Error, kind: PatchKind, res: &ApiResource) -> C
     }
 }
 
-/// Applies the patch client-side (`--local`, `--dry-run=client`).
+/// Applies the patch client-side (`--local`, `--dry-run=client`) with kctl's patch engine:
+/// strategic merge patch with the built-in patch metadata of the object's kind.
 fn apply_local(kind: PatchKind, doc: &Value, patch: &Value) -> Result<Value, String> {
     match kind {
         PatchKind::Merge => {
             if !patch.is_object() {
-                return Err("invalid JSON document".into());
+                return Err("Invalid JSON Patch".into());
             }
-            let mut out = doc.clone();
-            json_patch::merge(&mut out, patch);
-            Ok(out)
+            Ok(crate::patch::merge::apply(doc, patch))
         }
-        PatchKind::Json => {
-            let ops: json_patch::Patch =
-                serde_json::from_value(patch.clone()).map_err(|e| e.to_string())?;
-            let mut out = doc.clone();
-            json_patch::patch(&mut out, &ops).map_err(|e| e.to_string())?;
-            Ok(out)
-        }
+        PatchKind::Json => crate::patch::json::apply(doc, patch).map_err(|e| e.to_string()),
         PatchKind::Strategic => {
             if !patch.is_object() {
                 return Err("invalid JSON document".into());
@@ -330,11 +339,15 @@ fn apply_local(kind: PatchKind, doc: &Value, patch: &Value) -> Result<Value, Str
                 meta::api_version(doc).unwrap_or(""),
                 meta::kind(doc).unwrap_or(""),
             );
-            Err(format!(
-                "strategic merge patch is not supported for {}, Kind={} without the patch engine",
-                gvk.api_version(),
-                gvk.kind
-            ))
+            let schema = crate::patch::schema::builtin::for_kind(&gvk.group, &gvk.version, &gvk.kind)
+                .ok_or_else(|| {
+                    format!(
+                        "strategic merge patch is not supported for {}, Kind={}: use --type merge or --type json",
+                        gvk.api_version(),
+                        gvk.kind
+                    )
+                })?;
+            crate::patch::strategic::apply(doc, patch, &*schema).map_err(|e| e.to_string())
         }
     }
 }
@@ -370,5 +383,11 @@ mod tests {
         );
         let p = serde_json::json!([{"op": "add", "path": "/data/c", "value": "3"}]);
         assert_eq!(apply_local(PatchKind::Json, &doc, &p).unwrap()["data"]["c"], "3");
+        let d = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}]}}}});
+        let p = serde_json::json!({"spec": {"template": {"spec": {"containers": [{"name": "b", "image": "z"}]}}}});
+        let out = apply_local(PatchKind::Strategic, &d, &p).unwrap();
+        assert_eq!(out["spec"]["template"]["spec"]["containers"][1]["image"], "z");
+        assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["image"], "x");
     }
 }
