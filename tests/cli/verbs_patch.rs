@@ -221,7 +221,6 @@ fn patch_client_side_strategic_and_subresources() {
 }
 
 #[test]
-#[ignore = "the bundled apiserver does not serve strategic merge patch yet"]
 fn patch_strategic_on_the_server() {
     let env = TestEnv::serve();
     seed(&env, &[("deploy.yaml", DEPLOY)]);
