@@ -17,3 +17,6 @@ mod kubectl_get;
 mod kubectl_write;
 mod serve_api;
 mod verbs_apply;
+mod verbs_delete;
+mod verbs_get;
+mod verbs_patch;
