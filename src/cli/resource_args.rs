@@ -26,7 +26,7 @@ pub enum ResourceArgs {
 pub enum ArgsError {
     /// `TYPE TYPE/NAME` mixes both forms.
     #[error(
-        "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
+        "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kctl get resource/<resource_name>' instead of 'kctl get resource resource/<resource_name>'"
     )]
     MixedForms,
     /// `a/b/c`, `/name` or `type/`.

@@ -188,7 +188,7 @@ struct Info {
 }
 
 /// kubectl's message when `get` has no type argument.
-const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n";
+const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kctl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kctl get -h' for help and examples\n";
 
 /// Runs `kctl get`.
 pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<Exit, CliError> {
