@@ -63,8 +63,9 @@ pub fn open_store(dir: &std::path::Path) -> Result<Arc<dyn Store>, CliError> {
 }
 
 /// A client for the embedded local cluster: the apiserver's router, called in-process.
-pub fn client() -> Result<Client, CliError> {
+/// `namespace` is `-n`, else `default`.
+pub fn client(namespace: Option<&str>) -> Result<Client, CliError> {
     let dir = data_dir()?;
     let server = server(Some(open_store(&dir)?))?;
-    Ok(Client::in_process(server.service(), "default".to_string()))
+    Ok(Client::in_process(server.service(), namespace.unwrap_or("default").to_string()))
 }

@@ -15,6 +15,7 @@ mod kubectl_apply;
 mod kubectl_delete;
 mod kubectl_get;
 mod kubectl_write;
+mod local_cluster;
 mod serve_api;
 mod verbs_apply;
 mod verbs_delete;
