@@ -66,11 +66,12 @@ pub fn open_store(dir: &std::path::Path) -> Result<Arc<dyn Store>, CliError> {
 static IN_USE: std::sync::OnceLock<ApiServer> = std::sync::OnceLock::new();
 
 /// A client for the embedded local cluster: the apiserver's router, called in-process.
-pub fn client() -> Result<Client, CliError> {
+/// `namespace` is `-n`, else `default`.
+pub fn client(namespace: Option<&str>) -> Result<Client, CliError> {
     let dir = data_dir()?;
     let server = server(Some(open_store(&dir)?))?;
     let _ = IN_USE.set(server.clone());
-    Ok(Client::in_process(server.service(), "default".to_string()))
+    Ok(Client::in_process(server.service(), namespace.unwrap_or("default").to_string()))
 }
 
 /// Runs the local cluster's control plane (scheduler, simulated kubelet, controllers, garbage

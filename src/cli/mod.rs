@@ -12,6 +12,7 @@ pub mod input;
 pub mod local;
 pub mod objects;
 pub mod output;
+pub mod resource_args;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::process::ExitCode;

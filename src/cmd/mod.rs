@@ -76,11 +76,6 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<Exit, CliError> {
     }
 }
 
-/// The error a command returns while its behaviour is still being built.
-pub(crate) fn unavailable(verb: &str) -> CliError {
-    CliError::message(format!("`kctl {verb}` is not available in this build"))
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
