@@ -32,6 +32,35 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock that stays where it is set: tests move it to drive CronJob schedules, Job
+/// deadlines and back-off. Clones share the same time.
+#[derive(Debug, Clone)]
+pub struct ManualClock(std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>);
+
+impl ManualClock {
+    /// A clock at `t`.
+    pub fn new(t: DateTime<Utc>) -> ManualClock {
+        ManualClock(std::sync::Arc::new(std::sync::Mutex::new(t)))
+    }
+
+    /// Moves the clock to `t`.
+    pub fn set(&self, t: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = t;
+    }
+
+    /// Moves the clock forward by `d`.
+    pub fn advance(&self, d: chrono::Duration) {
+        let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *t += d;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Formats a time as Kubernetes does in object metadata: RFC 3339, whole seconds, `Z`.
 pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)

@@ -15,11 +15,13 @@
 //! | [`selectors`] | label and field selectors |
 //! | [`table`] | the minimal server-side `Table` for human `get` output |
 //! | [`clock`] | injectable time and uids |
+//! | [`controllers`] | the control plane: nodes, scheduler, kubelet, workload controllers, GC |
 //! | [`server`] | sockets, TLS, graceful shutdown |
 //! | [`auth`] | authentication, RBAC, review APIs, body limit (a middleware around every route) |
 
 pub mod auth;
 pub mod clock;
+pub mod controllers;
 pub mod discovery;
 pub mod error;
 pub mod handlers;
@@ -171,6 +173,28 @@ impl ApiServer {
     /// The authentication configuration; `None` when every caller acts as `system:masters`.
     pub fn auth(&self) -> Option<&auth::AuthConfig> {
         self.inner.auth.as_deref()
+    }
+
+    /// Starts the control plane (simulated nodes, scheduler, kubelet, controllers) on a
+    /// background thread; it runs until the handle is dropped.
+    pub fn start_controllers(
+        &self,
+        options: controllers::Options,
+    ) -> Result<controllers::Handle, controllers::ControllerError> {
+        controllers::start(self, options)
+    }
+
+    /// Runs the controllers until nothing changes (or `timeout` passes): the steady state
+    /// the embedded local cluster reaches after each command. Returns the number of writes.
+    pub async fn settle(
+        &self,
+        options: controllers::Options,
+        timeout: std::time::Duration,
+    ) -> Result<usize, controllers::ControllerError> {
+        let server = self.clone();
+        tokio::task::spawn_blocking(move || controllers::settle(&server, options, timeout))
+            .await
+            .map_err(|e| controllers::ControllerError::Store(StoreError::Backend(e.to_string())))?
     }
 
     /// The HTTP router serving the whole API.

@@ -45,7 +45,7 @@ pub fn rest_config(ctx: &Ctx) -> Result<Option<RestConfig>, CliError> {
 pub async fn connect(ctx: &Ctx) -> Result<Client, CliError> {
     match rest_config(ctx)? {
         Some(cfg) => Client::http(&cfg).map_err(client_error),
-        None => crate::cli::local::client(),
+        None => crate::cli::local::client(ctx.global.namespace.as_deref()),
     }
 }
 

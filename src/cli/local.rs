@@ -62,9 +62,27 @@ pub fn open_store(dir: &std::path::Path) -> Result<Arc<dyn Store>, CliError> {
         .map_err(|e| CliError::message(format!("{}: {e}", dir.display())))
 }
 
+/// The local cluster this process opened, if any: its controllers run after the command.
+static IN_USE: std::sync::OnceLock<ApiServer> = std::sync::OnceLock::new();
+
 /// A client for the embedded local cluster: the apiserver's router, called in-process.
-pub fn client() -> Result<Client, CliError> {
+/// `namespace` is `-n`, else `default`.
+pub fn client(namespace: Option<&str>) -> Result<Client, CliError> {
     let dir = data_dir()?;
     let server = server(Some(open_store(&dir)?))?;
-    Ok(Client::in_process(server.service(), "default".to_string()))
+    let _ = IN_USE.set(server.clone());
+    Ok(Client::in_process(server.service(), namespace.unwrap_or("default").to_string()))
+}
+
+/// Runs the local cluster's control plane (scheduler, simulated kubelet, controllers, garbage
+/// collector) to a steady state, when this process used the local cluster: there is no
+/// server process to do it in the background.
+#[allow(clippy::result_large_err)]
+pub async fn settle() -> Result<(), CliError> {
+    let Some(server) = IN_USE.get() else { return Ok(()) };
+    server
+        .settle(Default::default(), std::time::Duration::from_secs(10))
+        .await
+        .map(|_| ())
+        .map_err(|e| CliError::message(format!("local cluster controllers: {e}")))
 }

@@ -12,6 +12,7 @@ pub mod input;
 pub mod local;
 pub mod objects;
 pub mod output;
+pub mod resource_args;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::process::ExitCode;
@@ -68,6 +69,9 @@ pub fn main() -> ExitCode {
         }
     };
     let code = runtime.block_on(crate::cmd::run(cli.command, &ctx));
+    if let Err(e) = runtime.block_on(local::settle()) {
+        ctx.io.warn(&e.to_string());
+    }
     match code {
         Ok(code) => code.into(),
         Err(err) => {

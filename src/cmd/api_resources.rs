@@ -38,7 +38,7 @@ pub struct ApiResourcesArgs {
     #[arg(long)]
     pub sort_by: Option<String>,
     /// Use the cached list of resources if available.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
     pub cached: bool,
 }
 

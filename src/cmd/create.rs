@@ -120,10 +120,22 @@ async fn create_one(
         "{}{q}",
         crate::client::discovery::resource_path(&o.resource, o.namespace.as_deref(), None)
     );
+    send_object(client, Method::POST, path, body, "creating", &o.source).await
+}
+
+/// Sends an object's JSON body (POST or PUT) and decodes the answer; errors name the file.
+pub async fn send_object(
+    client: &Client,
+    method: Method,
+    path: String,
+    body: String,
+    when: &str,
+    source: &str,
+) -> Result<Value, CliError> {
     let resp = client
-        .request(Request::new(Method::POST, path).body("application/json", body))
+        .request(Request::new(method, path).body("application/json", body))
         .await
-        .map_err(|e| file_error(e, "creating", &o.source))?;
+        .map_err(|e| file_error(e, when, source))?;
     Ok(serde_json::from_slice(&resp.body).unwrap_or(Value::Null))
 }
 

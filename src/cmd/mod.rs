@@ -6,10 +6,14 @@ pub mod auth;
 pub mod completion;
 pub mod create;
 pub mod delete;
+pub mod describe;
 pub mod diff;
 pub mod get;
+pub mod logs;
 pub mod patch;
 pub mod replace;
+pub mod rollout;
+pub mod scale;
 pub mod serve;
 pub mod version;
 
@@ -44,6 +48,14 @@ pub enum Command {
     /// Print the supported API resources on the server
     #[command(name = "api-resources")]
     ApiResources(api_resources::ApiResourcesArgs),
+    /// Manage the rollout of a resource
+    Rollout(rollout::RolloutArgs),
+    /// Set a new size for a deployment, replica set, or stateful set
+    Scale(scale::ScaleArgs),
+    /// Show details of a specific resource or group of resources
+    Describe(describe::DescribeArgs),
+    /// Print the logs for a container in a pod
+    Logs(logs::LogsArgs),
 }
 
 /// Runs one command.
@@ -61,12 +73,11 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         Command::Completion(args) => completion::run(args, ctx),
         Command::Version(args) => version::run(args, ctx).await,
         Command::ApiResources(args) => api_resources::run(args, ctx).await,
+        Command::Rollout(args) => rollout::run(args, ctx).await,
+        Command::Scale(args) => scale::run(args, ctx).await,
+        Command::Describe(args) => describe::run(args, ctx).await,
+        Command::Logs(args) => logs::run(args, ctx).await,
     }
-}
-
-/// The error a command returns while its behaviour is still being built.
-pub(crate) fn unavailable(verb: &str) -> CliError {
-    CliError::message(format!("`kctl {verb}` is not available in this build"))
 }
 
 #[cfg(test)]

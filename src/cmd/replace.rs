@@ -1,11 +1,11 @@
 //! `kctl replace -f`: replace resources by file name or stdin.
 
-use super::create::{file_error, raw_request, validation, write_query};
+use super::create::{file_error, raw_request, send_object, validation, write_query};
 use crate::apply::{DryRun, last_applied, patcher::get_live};
 use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
 use crate::cli::objects::{self, Resolved};
 use crate::cli::{CliError, Ctx, connect, exit::Exit, input, output::Output};
-use crate::client::{Client, Request, discovery::resource_path};
+use crate::client::{Client, discovery::resource_path};
 use crate::object::{gojson, meta};
 use clap::Args;
 use http::Method;
@@ -110,14 +110,8 @@ async fn replace_one(
     if dry_run == DryRun::Client {
         return Ok(obj);
     }
-    let resp = client
-        .request(
-            Request::new(Method::PUT, format!("{path}{q}"))
-                .body("application/json", gojson::to_string_nl(&obj)),
-        )
-        .await
-        .map_err(|e| file_error(e, "replacing", &o.source))?;
-    Ok(serde_json::from_slice(&resp.body).unwrap_or(Value::Null))
+    let body = gojson::to_string_nl(&obj);
+    send_object(client, Method::PUT, format!("{path}{q}"), body, "replacing", &o.source).await
 }
 
 /// `--force`: delete, wait until gone, create.
@@ -157,12 +151,7 @@ async fn force_replace(
         return Ok(obj);
     }
     let collection = resource_path(&o.resource, o.namespace.as_deref(), None);
-    let resp = client
-        .request(
-            Request::new(Method::POST, format!("{collection}{q}"))
-                .body("application/json", gojson::to_string_nl(&obj)),
-        )
+    let body = gojson::to_string_nl(&obj);
+    send_object(client, Method::POST, format!("{collection}{q}"), body, "replacing", &o.source)
         .await
-        .map_err(|e| file_error(e, "replacing", &o.source))?;
-    Ok(serde_json::from_slice(&resp.body).unwrap_or(Value::Null))
 }

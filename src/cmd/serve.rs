@@ -67,6 +67,14 @@ pub struct ServeArgs {
     /// user name and its O entries the groups.
     #[arg(long, value_name = "PATH", requires_all = ["auth", "tls_cert"])]
     pub client_ca_file: Option<PathBuf>,
+    /// Number of simulated worker nodes (node-1 … node-N) besides the tainted control-plane
+    /// node.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub nodes: usize,
+    /// Run the control plane (scheduler, simulated kubelet, workload controllers, garbage
+    /// collector).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub controllers: bool,
 }
 
 /// The identity of the admin credential `--auth --write-kubeconfig` writes.
@@ -285,6 +293,24 @@ pub async fn run(args: ServeArgs, ctx: &Ctx) -> Result<Exit, CliError> {
         write_private(path, &text)
             .map_err(|e| CliError::message(format!("cannot write {}: {e}", path.display())))?;
     }
+    let _controllers = if args.controllers {
+        let mut options = crate::apiserver::controllers::Options {
+            nodes: Some(args.nodes),
+            ..Default::default()
+        };
+        if let Some(ms) =
+            std::env::var("KCTL_TEST_JOB_BACKOFF_MS").ok().and_then(|v| v.parse::<u64>().ok())
+        {
+            options.job_backoff = std::time::Duration::from_millis(ms);
+        }
+        Some(
+            server
+                .start_controllers(options)
+                .map_err(|e| CliError::message(format!("cannot start the controllers: {e}")))?,
+        )
+    } else {
+        None
+    };
     ctx.io.err(&format!("Serving on {url}\n"));
     crate::apiserver::server::serve(
         server.router(),

@@ -1,7 +1,9 @@
 //! Output formats: yaml, json, name and tables. Everything here turns objects into text;
 //! nothing here writes to a terminal.
 
+pub mod custom_columns;
 pub mod json;
+pub mod jsonpath;
 pub mod name;
 pub mod table;
 pub mod yaml;

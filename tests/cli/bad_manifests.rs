@@ -206,18 +206,18 @@ fn url_sources_are_fetched_and_located() {
         ),
         ("/bad.yaml", 200, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [a\n".into()),
     ]);
-    // A good manifest is read (its YAML 1.1 warning names the URL and line), then apply
-    // goes on to its next step.
+    // A good manifest is read (its YAML 1.1 warning names the URL and line) and applied to
+    // the bundled apiserver.
     let good = format!("{base}/good.yaml");
-    let out = apply(&["-f", &good]);
-    let err = stderr(&out);
+    let env = crate::common::TestEnv::in_process();
+    let run = env.kctl(&["apply", "-f", &good]);
     assert!(
-        err.contains(&format!(
+        run.stderr.contains(&format!(
             "Warning: {good}:6: the unquoted value on is read as the boolean true"
         )),
-        "{err}"
+        "{run}"
     );
-    assert!(!err.contains("no objects passed"), "{err}");
+    assert_eq!(run.stdout, "configmap/a created\n", "{run}");
     // A bad one is located by URL, line and column.
     let bad = format!("{base}/bad.yaml");
     let out = apply(&["-f", &bad]);

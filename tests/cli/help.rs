@@ -46,7 +46,7 @@ fn global_flags_parse_everywhere() {
         "--client-key=c.key",
         "--insecure-skip-tls-verify",
         "--request-timeout=5s",
-        "--cache-dir=/tmp/kctl-cache",
+        "--cache-dir=kctl-cache",
         "-v=6",
         "--v=8",
     ];

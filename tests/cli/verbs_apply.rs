@@ -51,7 +51,7 @@ fn apply_create_configure_unchanged() {
 fn apply_outputs_objects_and_prunes() {
     let env = TestEnv::in_process();
     env.write("cms.yaml", CMS);
-    let yaml = env.kctl(&["apply", "-f", "cms.yaml", "-o", "yaml"]);
+    let yaml = env.kctl(&["apply", "-f", "cms.yaml", "-o", "yaml", "--concurrency=1"]);
     env.write("one.yaml", CMS.split("---\n").next().unwrap());
     let no_selector = env.kctl(&["apply", "-f", "one.yaml", "--prune"]);
     let pruned = env.kctl(&["apply", "-f", "one.yaml", "--prune", "-l", "app=demo"]);

@@ -2,8 +2,9 @@
 //! finalizers keeping an object Terminating until they are removed, and namespace deletion
 //! removing the namespace's contents.
 //!
-//! There is no garbage collector yet: `propagationPolicy` is accepted but dependents are
-//! not deleted, and `Foreground`/`Orphan` add no finalizers (which nothing would remove).
+//! `propagationPolicy: Foreground` and `Orphan` (and `orphanDependents: true`) add the
+//! `foregroundDeletion` and `orphan` finalizers; the garbage collector in
+//! `apiserver::controllers::gc` acts on them and on dependents whose owners are gone.
 
 use super::{Result, value_response};
 use crate::apiserver::clock::timestamp;
@@ -32,12 +33,18 @@ pub struct DeleteOptions {
     pub uid: Option<String>,
     /// `preconditions.resourceVersion`.
     pub resource_version: Option<String>,
+    /// `propagationPolicy` (`Foreground`, `Background`, `Orphan`), body or query.
+    pub propagation_policy: Option<String>,
 }
 
 impl DeleteOptions {
     /// Reads the options from the body (if any) and the query.
     pub fn parse(q: &Query, body: &[u8]) -> Result<DeleteOptions> {
-        let mut o = DeleteOptions { dry_run: q.dry_run, ..Default::default() };
+        let mut o = DeleteOptions {
+            dry_run: q.dry_run,
+            propagation_policy: Some(q.propagation_policy.clone()).filter(|p| !p.is_empty()),
+            ..Default::default()
+        };
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(o);
         }
@@ -55,6 +62,11 @@ impl DeleteOptions {
                     }
                 }
             }
+        }
+        if let Some(p) = v["propagationPolicy"].as_str() {
+            o.propagation_policy = Some(p.to_string());
+        } else if v["orphanDependents"].as_bool() == Some(true) {
+            o.propagation_policy = Some("Orphan".into());
         }
         o.uid = v["preconditions"]["uid"].as_str().map(String::from);
         o.resource_version = v["preconditions"]["resourceVersion"].as_str().map(String::from);
@@ -114,8 +126,24 @@ pub fn delete_object(
                 &stored.rv.to_string(),
             ));
         }
+        let mut obj = obj;
+        let deleting = obj["metadata"].get("deletionTimestamp").is_some_and(|v| !v.is_null());
+        let gc_finalizer = match opts.propagation_policy.as_deref() {
+            Some("Foreground") => Some("foregroundDeletion"),
+            Some("Orphan") => Some("orphan"),
+            _ => None,
+        };
+        if let Some(f) = gc_finalizer.filter(|_| !deleting && !res.plural.eq("namespaces")) {
+            let meta = crate::object::meta::metadata_mut(&mut obj);
+            let list = meta.entry("finalizers").or_insert_with(|| json!([]));
+            if let Some(a) = list.as_array_mut()
+                && !a.iter().any(|x| x == f)
+            {
+                a.push(json!(f));
+            }
+        }
         if !objects::finalizers(&obj).is_empty() {
-            if obj["metadata"].get("deletionTimestamp").is_some_and(|v| !v.is_null()) {
+            if deleting {
                 return Ok(Deleted::Terminating(obj));
             }
             let mut marked = obj.clone();

@@ -73,7 +73,8 @@ impl TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
         let kc = dir.path().join("kubeconfig");
         let mut child = Command::new(env!("CARGO_BIN_EXE_kctl"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--write-kubeconfig"])
+            // The API-level suites snapshot exact objects: no controllers, no simulated nodes.
+            .args(["serve", "--addr", "127.0.0.1:0", "--controllers=false", "--write-kubeconfig"])
             .arg(&kc)
             .env_clear()
             .env("HOME", dir.path())

@@ -1,0 +1,237 @@
+//! The Job controller: runs pods `<job>-<5 chars>` until `completions` succeed (or, without
+//! `completions`, until one succeeds), at most `parallelism` at a time; counts failures
+//! against `backoffLimit` with an exponential delay between retries; fails the Job past
+//! `activeDeadlineSeconds`; deletes finished Jobs after `ttlSecondsAfterFinished`. Pod
+//! outcomes come from the simulated kubelet (see [`super::kubelet`] annotations).
+//!
+//! As kube-apiserver's defaulting does, a Job without a selector gets one on its
+//! `batch.kubernetes.io/controller-uid` label, which its pod template then carries.
+
+use super::replicaset::{deletion_rank, pod_from_template, pods_by_owner};
+use super::util::{pod_active, pod_ready, terminating};
+use super::{ControllerError, Manager, str_at};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// The event source of the Job controller.
+pub const SOURCE: &str = "job-controller";
+
+fn cond<'a>(job: &'a Value, kind: &str) -> Option<&'a Value> {
+    job["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == kind && c["status"] == "True")
+}
+
+/// True when the Job has finished (Complete or Failed).
+pub fn finished(job: &Value) -> bool {
+    cond(job, "Complete").is_some() || cond(job, "Failed").is_some()
+}
+
+fn finish_time(job: &Value) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let t = job["status"]["completionTime"].as_str().or_else(|| {
+        cond(job, "Complete").or_else(|| cond(job, "Failed"))?["lastTransitionTime"].as_str()
+    })?;
+    chrono::DateTime::parse_from_rfc3339(t).ok()
+}
+
+fn parse(t: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_rfc3339(t).ok()
+}
+
+/// Syncs every Job.
+pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
+    let mut by_owner = pods_by_owner(m);
+    for job in m.objects("batch", "jobs") {
+        let owned = by_owner.remove(str_at(&job, "uid")).unwrap_or_default();
+        if terminating(&job) {
+            continue;
+        }
+        if finished(&job) {
+            ttl(m, &job)?;
+            continue;
+        }
+        if job["spec"]["selector"].is_null() {
+            default_selector(m, &job)?;
+            continue;
+        }
+        sync_one(m, &job, owned)?;
+    }
+    Ok(())
+}
+
+fn default_selector(m: &mut Manager, job: &Value) -> Result<(), ControllerError> {
+    let uid = str_at(job, "uid");
+    let name = str_at(job, "name");
+    let mut new = job.clone();
+    new["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+    let labels = &mut new["spec"]["template"]["metadata"]["labels"];
+    for (k, v) in [
+        ("batch.kubernetes.io/controller-uid", uid),
+        ("batch.kubernetes.io/job-name", name),
+        ("controller-uid", uid),
+        ("job-name", name),
+    ] {
+        labels[k] = json!(v);
+    }
+    m.update("batch", "jobs", job, new)?;
+    Ok(())
+}
+
+fn ttl(m: &mut Manager, job: &Value) -> Result<(), ControllerError> {
+    let Some(ttl) = job["spec"]["ttlSecondsAfterFinished"].as_i64() else { return Ok(()) };
+    if finish_time(job).is_some_and(|t| m.now() >= t + chrono::Duration::seconds(ttl)) {
+        // Deleted in the background: the garbage collector removes its pods.
+        m.delete("batch", "jobs", str_at(job, "namespace"), str_at(job, "name"))?;
+    }
+    Ok(())
+}
+
+fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), ControllerError> {
+    let now = m.now();
+    let now_s = m.now_str();
+    let spec = &job["spec"];
+    let parallelism = spec["parallelism"].as_i64().unwrap_or(1).max(0);
+    let completions = spec["completions"].as_i64();
+    let backoff_limit = spec["backoffLimit"].as_i64().unwrap_or(6);
+    let mut active: Vec<Arc<Value>> = owned.iter().filter(|p| pod_active(p)).cloned().collect();
+    let succeeded = owned.iter().filter(|p| p["status"]["phase"] == "Succeeded").count() as i64;
+    let failed_pods: Vec<&Arc<Value>> =
+        owned.iter().filter(|p| p["status"]["phase"] == "Failed").collect();
+    let failed = failed_pods.len() as i64;
+    let start =
+        job["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| now_s.clone());
+
+    let mut outcome: Option<(&str, &str, String)> = None;
+    if failed > backoff_limit {
+        outcome = Some((
+            "Failed",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit".into(),
+        ));
+    } else if let Some(deadline) = spec["activeDeadlineSeconds"].as_i64()
+        && parse(&start).is_some_and(|s| now >= s + chrono::Duration::seconds(deadline))
+    {
+        outcome = Some((
+            "Failed",
+            "DeadlineExceeded",
+            "Job was active longer than specified deadline".into(),
+        ));
+    } else if completions.is_some_and(|c| succeeded >= c)
+        || (completions.is_none() && succeeded > 0 && active.is_empty())
+    {
+        outcome = Some(("Complete", "", String::new()));
+    }
+
+    if let Some((_, _, _)) = &outcome {
+        for p in active.drain(..) {
+            let pn = str_at(&p, "name").to_string();
+            m.delete("", "pods", str_at(&p, "namespace"), &pn)?;
+            m.event(job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {pn}"), SOURCE);
+        }
+    } else {
+        let want = match completions {
+            Some(c) => parallelism.min(c - succeeded),
+            None if succeeded > 0 => 0,
+            None => parallelism,
+        }
+        .max(0) as usize;
+        // Exponential back-off after failures: 10 s, 20 s, 40 s … (capped at 6 min), from
+        // the last failure; the base delay comes from the manager options.
+        let last_failure = failed_pods
+            .iter()
+            .filter_map(|p| {
+                p["status"]["containerStatuses"][0]["state"]["terminated"]["finishedAt"]
+                    .as_str()
+                    .and_then(parse)
+            })
+            .max();
+        let base = m.options().job_backoff;
+        let delay = if failed == 0 {
+            chrono::Duration::zero()
+        } else {
+            let ms = (base.as_millis() as i64).saturating_mul(1 << (failed - 1).min(16));
+            chrono::Duration::milliseconds(ms.min(360_000))
+        };
+        let backing_off = last_failure.is_some_and(|t| now < t + delay);
+        if active.len() < want && !backing_off {
+            for _ in active.len()..want {
+                let mut tmpl = spec["template"].clone();
+                if tmpl["spec"]["restartPolicy"].is_null() {
+                    tmpl["spec"]["restartPolicy"] = json!("Never");
+                }
+                let pod = pod_from_template(job, &tmpl, None);
+                if let Some(p) = m.create("", "pods", pod)? {
+                    m.event(
+                        job,
+                        "Normal",
+                        "SuccessfulCreate",
+                        &format!("Created pod: {}", str_at(&p, "name")),
+                        SOURCE,
+                    );
+                    active.push(p);
+                }
+            }
+        } else if active.len() > want {
+            active.sort_by_key(|p| deletion_rank(p));
+            let n = active.len() - want;
+            for p in active.drain(..n) {
+                let pn = str_at(&p, "name").to_string();
+                m.delete("", "pods", str_at(&p, "namespace"), &pn)?;
+                m.event(job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {pn}"), SOURCE);
+            }
+        }
+    }
+
+    let mut status = json!({"startTime": start, "ready": active.iter().filter(|p| pod_ready(p)).count(),
+        "terminating": 0, "uncountedTerminatedPods": {}});
+    if !active.is_empty() {
+        status["active"] = json!(active.len());
+    }
+    if succeeded > 0 {
+        status["succeeded"] = json!(succeeded);
+    }
+    if failed > 0 {
+        status["failed"] = json!(failed);
+    }
+    let mut conds: Vec<Value> = job["status"]["conditions"].as_array().cloned().unwrap_or_default();
+    let c = |t: &str, reason: &str, msg: &str| {
+        let mut c = json!({"type": t, "status": "True", "lastProbeTime": now_s, "lastTransitionTime": now_s});
+        if !reason.is_empty() {
+            c["reason"] = json!(reason);
+            c["message"] = json!(msg);
+        }
+        c
+    };
+    match &outcome {
+        Some(("Complete", _, _)) => {
+            conds.push(c(
+                "SuccessCriteriaMet",
+                "CompletionsReached",
+                "Reached expected number of succeeded pods",
+            ));
+            conds.push(c(
+                "Complete",
+                "CompletionsReached",
+                "Reached expected number of succeeded pods",
+            ));
+            status["completionTime"] = json!(now_s);
+            m.event(job, "Normal", "Completed", "Job completed", SOURCE);
+        }
+        Some((_, reason, msg)) => {
+            conds.push(c("FailureTarget", reason, msg));
+            conds.push(c("Failed", reason, msg));
+            m.event(job, "Warning", reason, msg, SOURCE);
+        }
+        None => {}
+    }
+    if !conds.is_empty() {
+        status["conditions"] = Value::Array(conds);
+    }
+    if job["status"] != status {
+        let mut new = job.clone();
+        new["status"] = status;
+        m.update("batch", "jobs", job, new)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,341 @@
+//! Jobs, StatefulSets, DaemonSets, the scheduler's constraints and volume binding against
+//! `kctl serve`, through their lifecycles.
+
+use crate::controllers_env::{Cluster, generated_from, name, owner};
+use serde_json::Value;
+
+fn phase(p: &Value) -> &str {
+    p["status"]["phase"].as_str().unwrap_or_default()
+}
+
+#[test]
+fn job_completions_parallelism_and_backoff() {
+    let c = Cluster::start_with_env(2, &[], &[("KCTL_TEST_JOB_BACKOFF_MS", "0")]);
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  completions: 3
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: pi, image: perl}]
+",
+    );
+    let job = c.until("the job to complete", |c| {
+        let j = c.json(&["job", "pi"]);
+        (j["status"]["succeeded"] == 3).then_some(j)
+    });
+    let conds: Vec<&str> = job["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(conds, ["SuccessCriteriaMet", "Complete"]);
+    assert!(job["status"]["completionTime"].is_string());
+    assert!(job["status"]["active"].is_null());
+    let uid = job["metadata"]["uid"].as_str().unwrap();
+    assert_eq!(job["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"], uid);
+    let pods = c.items(&["pods", "-l", "job-name=pi"]);
+    assert_eq!(pods.len(), 3);
+    for p in &pods {
+        assert!(generated_from(name(p), "pi"), "{}", name(p));
+        assert_eq!(owner(p), ("Job".into(), "pi".into(), uid.into()));
+        assert_eq!(phase(p), "Succeeded");
+        assert_eq!(
+            p["status"]["containerStatuses"][0]["state"]["terminated"]["reason"],
+            "Completed"
+        );
+    }
+    let reasons: Vec<String> =
+        c.events().into_iter().filter(|(_, o, _)| o == "pi").map(|(r, _, _)| r).collect();
+    assert_eq!(reasons, ["SuccessfulCreate", "SuccessfulCreate", "SuccessfulCreate", "Completed"]);
+
+    // A failing job retries up to backoffLimit, then fails.
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: bad}
+spec:
+  backoffLimit: 2
+  template:
+    metadata:
+      annotations: {kctl.dev/exit-code: \"1\"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox}]
+",
+    );
+    let job = c.until("the job to fail", |c| {
+        let j = c.json(&["job", "bad"]);
+        j["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Failed"))
+            .then_some(j)
+    });
+    assert_eq!(job["status"]["failed"], 3);
+    let failed = job["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "Failed")
+        .unwrap()
+        .clone();
+    assert_eq!(failed["reason"], "BackoffLimitExceeded");
+    let pods = c.items(&["pods", "-l", "job-name=bad"]);
+    assert_eq!(pods.iter().filter(|p| phase(p) == "Failed").count(), 3);
+
+    // ttlSecondsAfterFinished: the finished job goes, and its pods with it.
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: brief}
+spec:
+  ttlSecondsAfterFinished: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox}]
+",
+    );
+    c.until("the finished job to be collected", |c| {
+        (c.kubectl(&["get", "job", "brief"]).code != 0
+            && c.items(&["pods", "-l", "job-name=brief"]).is_empty())
+        .then_some(())
+    });
+    assert!(c.events().iter().any(|(r, o, _)| r == "Completed" && o == "brief"));
+}
+
+const STS: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: nginx
+  replicas: 3
+  selector: {matchLabels: {app: sts}}
+  template:
+    metadata: {labels: {app: sts}}
+    spec: {containers: [{name: nginx, image: nginx:1.25}]}
+  volumeClaimTemplates:
+  - metadata: {name: www}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+";
+
+fn sts_events(c: &Cluster) -> Vec<String> {
+    c.events()
+        .into_iter()
+        .filter(|(r, o, _)| o == "web" && r.starts_with("Successful"))
+        .map(|(_, _, m)| m)
+        .collect()
+}
+
+#[test]
+fn statefulset_order_claims_and_partitioned_update() {
+    let c = Cluster::start(3, &[]);
+    c.apply(STS);
+    assert_eq!(c.kubectl(&["rollout", "status", "sts/web", "--timeout=20s"]).code, 0);
+    assert_eq!(
+        sts_events(&c),
+        [
+            "create Claim www-web-0 Pod web-0 in StatefulSet web success",
+            "create Pod web-0 in StatefulSet web successful",
+            "create Claim www-web-1 Pod web-1 in StatefulSet web success",
+            "create Pod web-1 in StatefulSet web successful",
+            "create Claim www-web-2 Pod web-2 in StatefulSet web success",
+            "create Pod web-2 in StatefulSet web successful",
+        ]
+    );
+    for i in 0..3 {
+        let p = c.json(&["pod", &format!("web-{i}")]);
+        assert_eq!(p["spec"]["hostname"], format!("web-{i}"));
+        assert_eq!(p["spec"]["subdomain"], "nginx");
+        assert_eq!(p["metadata"]["labels"]["apps.kubernetes.io/pod-index"], i.to_string());
+        assert_eq!(
+            p["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"],
+            format!("www-web-{i}")
+        );
+        assert!(
+            p["metadata"]["annotations"]["kctl.dev/etc-hosts"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("web-{i}.nginx.default.svc.cluster.local"))
+        );
+        let pvc = c.json(&["pvc", &format!("www-web-{i}")]);
+        assert_eq!(pvc["status"]["phase"], "Bound");
+        let pv = c.json(&["pv", pvc["spec"]["volumeName"].as_str().unwrap()]);
+        assert_eq!(pv["spec"]["claimRef"]["name"], format!("www-web-{i}"));
+    }
+
+    // Scale down in reverse order; the claims stay.
+    c.ok(&["scale", "sts", "web", "--replicas=1"]);
+    c.until("two pods gone", |c| (c.items(&["pods"]).len() == 1).then_some(()));
+    let ev = sts_events(&c);
+    assert_eq!(
+        ev[6..],
+        [
+            "delete Pod web-2 in StatefulSet web successful",
+            "delete Pod web-1 in StatefulSet web successful"
+        ]
+    );
+    assert_eq!(c.items(&["pvc"]).len(), 3);
+
+    // Scale up again: the same claims are re-used.
+    c.ok(&["scale", "sts", "web", "--replicas=3"]);
+    assert_eq!(c.kubectl(&["rollout", "status", "sts/web", "--timeout=20s"]).code, 0);
+    assert_eq!(c.items(&["pvc"]).len(), 3);
+    assert_eq!(
+        sts_events(&c)[8..],
+        [
+            "create Pod web-1 in StatefulSet web successful",
+            "create Pod web-2 in StatefulSet web successful"
+        ]
+    );
+
+    // Rolling update with partition 1: web-2 then web-1 are replaced, web-0 keeps its revision.
+    let before =
+        c.json(&["pod", "web-0"])["metadata"]["labels"]["controller-revision-hash"].clone();
+    c.ok(&["patch", "sts", "web", "--type=merge", "-p", r#"{"spec":{"updateStrategy":{"rollingUpdate":{"partition":1}},"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.26"}]}}}}"#]);
+    let r = c.kubectl(&["rollout", "status", "sts/web", "--timeout=20s"]);
+    assert_eq!(r.code, 0, "{r}");
+    let sts = c.json(&["sts", "web"]);
+    let update = sts["status"]["updateRevision"].as_str().unwrap().to_string();
+    assert_ne!(before, update.as_str());
+    assert_eq!(c.json(&["pod", "web-0"])["metadata"]["labels"]["controller-revision-hash"], before);
+    for i in [1, 2] {
+        let p = c.json(&["pod", &format!("web-{i}")]);
+        assert_eq!(p["metadata"]["labels"]["controller-revision-hash"], update.as_str());
+        assert_eq!(p["spec"]["containers"][0]["image"], "nginx:1.26");
+    }
+    let ev = sts_events(&c);
+    let deletes: Vec<&String> = ev[10..].iter().filter(|m| m.starts_with("delete")).collect();
+    assert_eq!(
+        deletes,
+        [
+            "delete Pod web-2 in StatefulSet web successful",
+            "delete Pod web-1 in StatefulSet web successful"
+        ]
+    );
+    assert_eq!(c.items(&["controllerrevisions"]).len(), 2);
+}
+
+const DS: &str = "apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: a, image: agent}]}
+";
+
+fn nodes_of(c: &Cluster, selector: &str) -> Vec<String> {
+    let mut n: Vec<String> = c
+        .items(&["pods", "-l", selector])
+        .iter()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .map(|p| p["spec"]["nodeName"].as_str().unwrap_or("-").to_string())
+        .collect();
+    n.sort();
+    n
+}
+
+#[test]
+fn daemonset_follows_nodes_and_taints() {
+    let c = Cluster::start(3, &[]);
+    c.apply(DS);
+    c.until("one pod per worker", |c| {
+        (nodes_of(c, "app=agent") == ["node-1", "node-2", "node-3"]).then_some(())
+    });
+    let ds = c.until("status", |c| {
+        let d = c.json(&["ds", "agent"]);
+        (d["status"]["numberReady"] == 3).then_some(d)
+    });
+    assert_eq!(ds["status"]["desiredNumberScheduled"], 3);
+    assert_eq!(c.kubectl(&["rollout", "status", "ds/agent", "--timeout=20s"]).code, 0);
+
+    // A node joins; another leaves.
+    c.apply("apiVersion: v1\nkind: Node\nmetadata: {name: node-9, labels: {kubernetes.io/hostname: node-9}}\n");
+    c.until("a pod on the new node", |c| {
+        (nodes_of(c, "app=agent") == ["node-1", "node-2", "node-3", "node-9"]).then_some(())
+    });
+    c.ok(&["delete", "node", "node-2"]);
+    c.until("the pod of the gone node to go", |c| {
+        (nodes_of(c, "app=agent") == ["node-1", "node-3", "node-9"]).then_some(())
+    });
+
+    // Tolerating the control-plane taint puts a pod there too.
+    c.apply(&DS.replace("name: agent}", "name: agent-cp}").replace("app: agent}", "app: cp}").replace(
+        "spec: {containers: [{name: a, image: agent}]}",
+        "spec: {tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}], containers: [{name: a, image: agent}]}",
+    ));
+    c.until("a pod on every node", |c| {
+        (nodes_of(c, "app=cp") == ["control-plane", "node-1", "node-3", "node-9"]).then_some(())
+    });
+}
+
+#[test]
+fn scheduler_constraints_and_unschedulable_pods() {
+    let c = Cluster::start(2, &[]);
+    c.apply(
+        "apiVersion: v1
+kind: Pod
+metadata: {name: picky}
+spec:
+  nodeSelector: {disk: ssd}
+  containers: [{name: c, image: busybox}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: huge}
+spec:
+  containers: [{name: c, image: busybox, resources: {requests: {cpu: \"64\"}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cp}
+spec:
+  nodeSelector: {node-role.kubernetes.io/control-plane: \"\"}
+  tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists}]
+  hostAliases: [{ip: 10.1.2.3, hostnames: [foo.local, bar.local]}]
+  containers: [{name: c, image: busybox}]
+",
+    );
+    let cp = c.until("cp to run", |c| {
+        let p = c.json(&["pod", "cp"]);
+        (phase(&p) == "Running").then_some(p)
+    });
+    assert_eq!(cp["spec"]["nodeName"], "control-plane");
+    let hosts = cp["metadata"]["annotations"]["kctl.dev/etc-hosts"].as_str().unwrap();
+    assert!(
+        hosts.ends_with("# Entries added by HostAliases.\n10.1.2.3\tfoo.local\tbar.local\n"),
+        "{hosts}"
+    );
+    for (pod, why) in [
+        ("picky", "node(s) didn't match Pod's node affinity/selector"),
+        ("huge", "Insufficient cpu"),
+    ] {
+        let p = c.until("the FailedScheduling condition", |c| {
+            let p = c.json(&["pod", pod]);
+            p["status"]["conditions"]
+                .as_array()
+                .is_some_and(|cs| cs.iter().any(|c| c["reason"] == "Unschedulable"))
+                .then_some(p)
+        });
+        assert_eq!(phase(&p), "Pending");
+        let msg = p["status"]["conditions"][0]["message"].as_str().unwrap();
+        assert!(msg.starts_with("0/3 nodes are available:") && msg.contains(why), "{msg}");
+        assert!(c.events().iter().any(|(r, o, _)| r == "FailedScheduling" && o == pod));
+    }
+    // A node with the label appears: the picky pod lands on it.
+    c.apply("apiVersion: v1\nkind: Node\nmetadata: {name: fast, labels: {disk: ssd}}\n");
+    let p = c.until("picky to be scheduled", |c| {
+        let p = c.json(&["pod", "picky"]);
+        (phase(&p) == "Running").then_some(p)
+    });
+    assert_eq!(p["spec"]["nodeName"], "fast");
+}
