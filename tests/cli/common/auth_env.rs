@@ -2,13 +2,11 @@
 //! `testdata/auth/tokens.csv` and a client CA, plus a throwaway PKI (rcgen) whose certificates
 //! are written into the temp dir, and helpers that write one kubeconfig per identity.
 
-use super::{Backend, TestEnv};
+use super::TestEnv;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
 };
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// A credential for a per-user kubeconfig.
 pub enum Cred<'a> {
@@ -91,43 +89,20 @@ impl TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
         write_pki(dir.path());
         let p = |n: &str| dir.path().join(n);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kctl"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--auth", "--token-auth-file"])
-            .arg(tokens_csv())
-            .arg("--tls-cert")
-            .arg(p("tls.crt"))
-            .arg("--tls-key")
-            .arg(p("tls.key"))
-            .arg("--client-ca-file")
-            .arg(p("client-ca.crt"))
-            .arg("--write-kubeconfig")
-            .arg(p("kubeconfig"))
-            .env_clear()
-            .env("HOME", dir.path())
-            .env("KCTL_TEST_NOW", super::TEST_NOW)
-            .env("KCTL_TEST_UID_SEED", "42")
-            .env("KCTL_TEST_EXIT_ON_STDIN_EOF", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn kctl serve --auth");
-        let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-        let mut line = String::new();
-        stderr.read_line(&mut line).expect("read serve banner");
-        let url = line
-            .trim()
-            .strip_prefix("Serving on ")
-            .unwrap_or_else(|| panic!("unexpected serve banner: {line:?}"))
-            .to_string();
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            while stderr.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
-                sink.clear();
-            }
-        });
-        let port = url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
-        TestEnv { dir, url, port, backend: Backend::Process(child) }
+        let args: Vec<std::ffi::OsString> = vec![
+            "--auth".into(),
+            "--token-auth-file".into(),
+            tokens_csv().into(),
+            "--tls-cert".into(),
+            p("tls.crt").into(),
+            "--tls-key".into(),
+            p("tls.key").into(),
+            "--client-ca-file".into(),
+            p("client-ca.crt").into(),
+            "--write-kubeconfig".into(),
+            p("kubeconfig").into(),
+        ];
+        TestEnv::spawn_serve(dir, &args)
     }
 
     /// Writes `kc-<name>` (a kubeconfig for this server with `cred`) and returns its name.

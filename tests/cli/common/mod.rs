@@ -72,10 +72,21 @@ impl TestEnv {
     pub fn serve() -> TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
         let kc = dir.path().join("kubeconfig");
+        // The API-level suites snapshot exact objects: no controllers, no simulated nodes.
+        let args: Vec<std::ffi::OsString> = ["--controllers=false", "--write-kubeconfig"]
+            .into_iter()
+            .map(Into::into)
+            .chain([kc.into_os_string()])
+            .collect();
+        Self::spawn_serve(dir, &args)
+    }
+
+    /// Spawns `kctl serve --addr 127.0.0.1:0 <args>` in `dir` with a frozen clock and seeded
+    /// uids, and waits for the address it prints.
+    pub fn spawn_serve(dir: tempfile::TempDir, args: &[std::ffi::OsString]) -> TestEnv {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kctl"))
-            // The API-level suites snapshot exact objects: no controllers, no simulated nodes.
-            .args(["serve", "--addr", "127.0.0.1:0", "--controllers=false", "--write-kubeconfig"])
-            .arg(&kc)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
             .env_clear()
             .env("HOME", dir.path())
             .env("KCTL_TEST_NOW", TEST_NOW)
