@@ -10,11 +10,6 @@ use std::path::PathBuf;
 /// The name stdin is reported under.
 pub const STDIN: &str = "STDIN";
 
-/// Reads and checks all `-f` input for `kctl apply`. See [`load_manifests_for_verb`].
-pub async fn load_manifests(files: &FileArgs, ctx: &Ctx) -> Result<Vec<Manifest>, CliError> {
-    load_manifests_for_verb(files, ctx, "apply").await
-}
-
 /// Reads and checks all `-f` input (files, directories, `-R`, URLs, `-` for stdin) for
 /// `verb`, prints warnings, and fails with every error (one per line) if any input is bad,
 /// or with `no objects passed to <verb>` if there is nothing to do.

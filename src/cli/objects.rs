@@ -153,3 +153,28 @@ pub async fn resolve_all(
     }
     if errors.is_empty() { Ok(out) } else { Err(CliError::Many(errors)) }
 }
+
+/// What a verb working on `-f` input starts from: the connected client, discovery, and every
+/// object read, checked and resolved — nothing changed yet.
+pub struct Loaded {
+    /// The connected client.
+    pub client: Client,
+    /// Discovery, possibly refreshed while resolving.
+    pub discovery: Discovery,
+    /// The resolved objects, in input order.
+    pub objects: Vec<Resolved>,
+}
+
+/// Reads `-f` input for `verb`, connects, and resolves every object against discovery.
+pub async fn load(
+    ctx: &Ctx,
+    files: &crate::cli::flags::FileArgs,
+    verb: &str,
+    need_name: bool,
+) -> Result<Loaded, CliError> {
+    let manifests = crate::cli::input::load_manifests_for_verb(files, ctx, verb).await?;
+    let client = crate::cli::connect::connect(ctx).await?;
+    let mut discovery = crate::cli::connect::discovery(ctx, &client).await?;
+    let objects = resolve_all(ctx, &client, &mut discovery, &manifests, need_name).await?;
+    Ok(Loaded { client, discovery, objects })
+}

@@ -4,7 +4,7 @@ use crate::apply::patcher::{self, Applied, ApplyError, Outcome, Target};
 use crate::apply::{DryRun, Validation, prune};
 use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
 use crate::cli::objects::{self, Resolved};
-use crate::cli::{CliError, Ctx, connect, exit::Exit, input, output::Output};
+use crate::cli::{CliError, Ctx, connect, exit::Exit, output::Output};
 use crate::client::{Client, Discovery};
 use clap::Args;
 use futures::StreamExt;
@@ -165,10 +165,8 @@ pub fn resolve(args: &ApplyArgs) -> Result<Plan, CliError> {
 /// Runs `kctl apply`.
 pub async fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Exit, CliError> {
     let plan = resolve(&args)?;
-    let manifests = input::load_manifests(&args.files, ctx).await?;
-    let client = connect::connect(ctx).await?;
-    let mut discovery = connect::discovery(ctx, &client).await?;
-    let objects = objects::resolve_all(ctx, &client, &mut discovery, &manifests, true).await?;
+    let objects::Loaded { client, mut discovery, objects } =
+        objects::load(ctx, &args.files, "apply", true).await?;
     let prune_kinds = match &plan.prune {
         Some(p) => {
             Some(prune::resolve_allowlist(&discovery, &p.allowlist).map_err(CliError::message)?)

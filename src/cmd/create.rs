@@ -3,7 +3,7 @@
 use crate::apply::{DryRun, Validation, last_applied, query};
 use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
 use crate::cli::objects::{self, Resolved};
-use crate::cli::{CliError, Ctx, connect, exit::Exit, input, output::Output};
+use crate::cli::{CliError, Ctx, connect, exit::Exit, output::Output};
 use crate::client::{Client, Request};
 use crate::object::{gojson, meta};
 use clap::Args;
@@ -55,10 +55,8 @@ pub async fn run(args: CreateArgs, ctx: &Ctx) -> Result<Exit, CliError> {
     if let Some(raw) = &args.raw {
         return raw_request(ctx, Method::POST, raw, &args.files).await;
     }
-    let manifests = input::load_manifests_for_verb(&args.files, ctx, "create").await?;
-    let client = connect::connect(ctx).await?;
-    let mut discovery = connect::discovery(ctx, &client).await?;
-    let objs = objects::resolve_all(ctx, &client, &mut discovery, &manifests, false).await?;
+    let objects::Loaded { client, objects: objs, .. } =
+        objects::load(ctx, &args.files, "create", false).await?;
     let q = write_query(dry_run, &args.field_manager, validation);
     let results: Vec<Result<Value, CliError>> = futures::stream::iter(&objs)
         .map(|o| create_one(&client, o, &q, dry_run, args.save_config))

@@ -4,7 +4,7 @@ use crate::apply::patcher::{self, PatchPlan, get_live, is_empty_patch};
 use crate::apply::{last_applied, prune, query};
 use crate::cli::flags::FileArgs;
 use crate::cli::objects::{self, Resolved};
-use crate::cli::{CliError, Ctx, connect, exit::Exit, input};
+use crate::cli::{CliError, Ctx, connect, exit::Exit};
 use crate::client::{Client, Request, discovery::resource_path};
 use crate::object::{gojson, meta};
 use clap::Args;
@@ -79,10 +79,8 @@ async fn diff(args: &DiffArgs, ctx: &Ctx) -> Result<bool, CliError> {
             "all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector",
         ));
     }
-    let manifests = input::load_manifests_for_verb(&args.files, ctx, "diff").await?;
-    let client = connect::connect(ctx).await?;
-    let mut discovery = connect::discovery(ctx, &client).await?;
-    let objs = objects::resolve_all(ctx, &client, &mut discovery, &manifests, true).await?;
+    let objects::Loaded { client, discovery, objects: objs } =
+        objects::load(ctx, &args.files, "diff", true).await?;
     let field_manager = args.field_manager.clone();
     let results: Vec<Result<Pair, CliError>> = futures::stream::iter(&objs)
         .map(|o| merged_side(&client, o, args, &field_manager))

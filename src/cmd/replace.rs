@@ -4,7 +4,7 @@ use super::create::{file_error, raw_request, send_object, validation, write_quer
 use crate::apply::{DryRun, last_applied, patcher::get_live};
 use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
 use crate::cli::objects::{self, Resolved};
-use crate::cli::{CliError, Ctx, connect, exit::Exit, input, output::Output};
+use crate::cli::{CliError, Ctx, exit::Exit, output::Output};
 use crate::client::{Client, discovery::resource_path};
 use crate::object::{gojson, meta};
 use clap::Args;
@@ -60,10 +60,8 @@ pub async fn run(args: ReplaceArgs, ctx: &Ctx) -> Result<Exit, CliError> {
     if let Some(raw) = &args.raw {
         return raw_request(ctx, Method::PUT, raw, &args.files).await;
     }
-    let manifests = input::load_manifests_for_verb(&args.files, ctx, "replace").await?;
-    let client = connect::connect(ctx).await?;
-    let mut discovery = connect::discovery(ctx, &client).await?;
-    let objs = objects::resolve_all(ctx, &client, &mut discovery, &manifests, true).await?;
+    let objects::Loaded { client, objects: objs, .. } =
+        objects::load(ctx, &args.files, "replace", true).await?;
     let q = write_query(dry_run, &args.field_manager, validation);
     let mut errors = Vec::new();
     let mut replaced = Vec::new();
