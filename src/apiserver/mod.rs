@@ -10,6 +10,7 @@
 //! | [`registry`] | the built-in resource table (and CRD-derived resources) |
 //! | [`routes`] | URL → handler: fixed endpoints and resource paths |
 //! | [`handlers`] | get, list, create, update, patch, delete, watch |
+//! | [`admission`] | the write path's defaulting and validation chain |
 //! | [`objects`] | bookkeeping: uid, timestamps, generation, status/spec split |
 //! | [`discovery`], [`openapi`] | metadata documents kubectl reads before any write |
 //! | [`selectors`] | label and field selectors |
@@ -19,6 +20,7 @@
 //! | [`server`] | sockets, TLS, graceful shutdown |
 //! | [`auth`] | authentication, RBAC, review APIs, body limit (a middleware around every route) |
 
+pub mod admission;
 pub mod auth;
 pub mod clock;
 pub mod controllers;

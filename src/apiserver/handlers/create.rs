@@ -1,7 +1,8 @@
 //! POST: create an object — type and namespace checks, `generateName`, the namespace must
-//! exist (and not be terminating), bookkeeping, `dryRun=All`.
+//! exist (and not be terminating), bookkeeping, admission, `dryRun=All`.
 
 use super::{Result, parse_body, value_response};
+use crate::apiserver::admission::{self, Attributes, Operation, with_warnings};
 use crate::apiserver::error::ApiError;
 use crate::apiserver::request::{Query, Target};
 use crate::apiserver::routes::json_response;
@@ -73,7 +74,16 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
             t.res.kind, t.res.version, t.res.kind
         ),
     )?;
-    let (key, obj) = prepare(server, t, obj)?;
+    let (key, mut obj) = prepare(server, t, obj)?;
+    let attrs = Attributes {
+        server,
+        res: &t.res,
+        op: Operation::Create,
+        old: None,
+        sub: None,
+        dry_run: q.dry_run,
+    };
+    let warnings = admission::admit(&attrs, &mut obj)?;
     if q.dry_run {
         if server
             .store()
@@ -87,9 +97,9 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
                 &key.name,
             ));
         }
-        return Ok(value_response(StatusCode::CREATED, &obj));
+        return Ok(with_warnings(value_response(StatusCode::CREATED, &obj), &warnings));
     }
     let stored =
         server.store().create(&key, obj).map_err(|e| ApiError::from_store(e, &t.res, &key.name))?;
-    Ok(json_response(StatusCode::CREATED, stored.json))
+    Ok(with_warnings(json_response(StatusCode::CREATED, stored.json), &warnings))
 }

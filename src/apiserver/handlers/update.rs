@@ -1,8 +1,9 @@
 //! PUT, and the commit step PUT and PATCH share: carry server-owned metadata across, split
-//! spec and status, bump `generation`, honour `dryRun`, finish deletions whose last
-//! finalizer was removed, and retry on a concurrent write when the client set no precondition.
+//! spec and status, bump `generation`, run admission, honour `dryRun`, finish deletions whose
+//! last finalizer was removed, and retry on a concurrent write when the client set no precondition.
 
 use super::{Result, parse_body, value_response};
+use crate::apiserver::admission::{self, Attributes, Operation, with_warnings};
 use crate::apiserver::error::ApiError;
 use crate::apiserver::request::{Query, Target, parse_rv};
 use crate::apiserver::routes::json_response;
@@ -70,11 +71,21 @@ pub fn commit(
         }
         sub => objects::merge_update(&t.res, old, incoming, sub),
     };
+    let attrs = Attributes {
+        server,
+        res: &t.res,
+        op: Operation::Update,
+        old: Some(old),
+        sub: t.sub.as_deref(),
+        dry_run,
+    };
+    let warnings = admission::admit(&attrs, &mut new)?;
     crate::object::meta::set_metadata_str(&mut new, "resourceVersion", &current.rv.to_string());
     let key = t.key();
     let name = t.name();
     if dry_run {
-        return respond(t, StatusCode::OK, Bytes::new(), Some(&new)).map(Attempt::Done);
+        return respond(t, StatusCode::OK, Bytes::new(), Some(&new))
+            .map(|r| Attempt::Done(with_warnings(r, &warnings)));
     }
     let vanish = objects::ready_to_vanish(&new);
     let result = if vanish {
@@ -97,7 +108,8 @@ pub fn commit(
         super::delete::finish_namespace(server, ns)?;
     }
     match result {
-        Ok(json) => respond(t, StatusCode::OK, json, None).map(Attempt::Done),
+        Ok(json) => respond(t, StatusCode::OK, json, None)
+            .map(|r| Attempt::Done(with_warnings(r, &warnings))),
         Err(StoreError::Conflict) => Ok(Attempt::Retry),
         Err(e) => Err(ApiError::from_store(e, &t.res, name)),
     }
