@@ -38,6 +38,8 @@ pub struct Attributes<'a> {
     pub sub: Option<&'a str>,
     /// `dryRun=All`: steps must not allocate anything durable (cluster IPs, …).
     pub dry_run: bool,
+    /// The `fieldValidation` query parameter (`Strict`, `Warn`, `Ignore`, or empty).
+    pub field_validation: &'a str,
 }
 
 /// One admission step: may change the object (mutating steps), refuse it with a `Status`

@@ -82,6 +82,7 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
         old: None,
         sub: None,
         dry_run: q.dry_run,
+        field_validation: &q.field_validation,
     };
     let warnings = admission::admit(&attrs, &mut obj)?;
     if q.dry_run {

@@ -100,7 +100,7 @@ pub fn patch(
                 t.name()
             )));
         }
-        if let Attempt::Done(r) = commit(server, t, &stored, &old, patched, q.dry_run)? {
+        if let Attempt::Done(r) = commit(server, t, &stored, &old, patched, q)? {
             return Ok(r);
         }
     }

@@ -63,8 +63,9 @@ pub fn commit(
     current: &Stored,
     old: &Value,
     incoming: Value,
-    dry_run: bool,
+    q: &Query,
 ) -> Result<Attempt> {
+    let dry_run = q.dry_run;
     let mut new = match t.sub.as_deref() {
         Some("scale") => {
             objects::merge_update(&t.res, old, super::scale::apply(old, &incoming), None)
@@ -78,6 +79,7 @@ pub fn commit(
         old: Some(old),
         sub: t.sub.as_deref(),
         dry_run,
+        field_validation: &q.field_validation,
     };
     let warnings = admission::admit(&attrs, &mut new)?;
     crate::object::meta::set_metadata_str(&mut new, "resourceVersion", &current.rv.to_string());
@@ -145,7 +147,7 @@ pub fn update(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
         if precondition.is_some_and(|rv| rv != stored.rv) {
             return Err(ApiError::conflict(&t.res, t.name()));
         }
-        if let Attempt::Done(r) = commit(server, t, &stored, &old, obj.clone(), q.dry_run)? {
+        if let Attempt::Done(r) = commit(server, t, &stored, &old, obj.clone(), q)? {
             return Ok(r);
         }
         if precondition.is_some() {
