@@ -1,7 +1,9 @@
 //! The `kubectl.kubernetes.io/last-applied-configuration` annotation, written exactly as
 //! kubectl writes it: Go `json.Encoder` output of the manifest (keys sorted, compact,
 //! HTML-escaped, ending with a newline), with `metadata.annotations` always present and the
-//! annotation itself left out.
+//! annotation itself left out. Also what `apply set-last-applied` and `edit-last-applied` write
+//! (the object as given, same encoding, sent as a JSON merge patch of the annotation alone),
+//! and the raw text `view-last-applied` shows.
 
 use crate::object::{LAST_APPLIED_ANNOTATION, gojson, meta};
 use serde_json::{Map, Value};
@@ -33,6 +35,106 @@ pub fn with_annotation(manifest: &Value) -> Value {
 pub fn stored(live: &Value) -> Option<Value> {
     let text = meta::annotation(live, LAST_APPLIED_ANNOTATION)?;
     serde_json::from_str(text).ok()
+}
+
+/// The annotation text stored on a live object, byte for byte (`None` when absent; an empty
+/// annotation is present).
+pub fn stored_text(live: &Value) -> Option<&str> {
+    meta::annotation(live, LAST_APPLIED_ANNOTATION)
+}
+
+/// The value `set-last-applied` and `edit-last-applied` store for `object`: the object exactly
+/// as given (no `annotations: {}` added, nothing removed), Go-encoded with a trailing newline.
+pub fn set_value(object: &Value) -> String {
+    gojson::to_string_nl(object)
+}
+
+/// True when two stored configurations are the same: equal JSON values when both parse (as
+/// kubectl compares them after re-encoding), else equal bytes.
+pub fn same_config(a: &str, b: &str) -> bool {
+    match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The JSON merge patch that sets the annotation to `value` and changes nothing else.
+pub fn set_patch(value: &str) -> String {
+    let mut ann = Map::new();
+    ann.insert(LAST_APPLIED_ANNOTATION.to_string(), Value::String(value.to_string()));
+    let mut md = Map::new();
+    md.insert("annotations".to_string(), Value::Object(ann));
+    let mut patch = Map::new();
+    patch.insert("metadata".to_string(), Value::Object(md));
+    gojson::to_string(&Value::Object(patch))
+}
+
+/// Go's `json.Indent(dst, src, "", "  ")`: re-indents JSON text without re-encoding it
+/// (escapes and number spellings stay as written). Leading whitespace is dropped, whitespace
+/// after the value is kept, empty objects and arrays stay `{}` and `[]`.
+pub fn indent_json(text: &str) -> Result<String, String> {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| e.to_string())?;
+    let src = text.trim_start_matches([' ', '\t', '\n', '\r']);
+    let mut out = String::with_capacity(src.len() * 2);
+    let (mut depth, mut in_string, mut escaped, mut need_indent) = (0usize, false, false, false);
+    let mut done = false;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    for c in src.chars() {
+        if done {
+            out.push(c);
+            continue;
+        }
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            continue;
+        }
+        if need_indent && c != '}' && c != ']' {
+            need_indent = false;
+            depth += 1;
+            newline(&mut out, depth);
+        }
+        match c {
+            '{' | '[' => {
+                need_indent = true;
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            '}' | ']' => {
+                if need_indent {
+                    need_indent = false;
+                } else {
+                    depth = depth.saturating_sub(1);
+                    newline(&mut out, depth);
+                }
+                out.push(c);
+                done = depth == 0;
+            }
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// Removes `null` map values recursively: what kubectl's create path drops from the body
@@ -94,5 +196,29 @@ mod tests {
         );
         let live = with_annotation(&m);
         assert_eq!(stored(&live).unwrap()["metadata"]["annotations"]["x"], "<y>");
+    }
+
+    #[test]
+    fn set_values_and_patches_are_kubectls() {
+        let m = json!({"kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"b": "<1>"}});
+        let v = set_value(&m);
+        assert_eq!(
+            v,
+            "{\"data\":{\"b\":\"\\u003c1\\u003e\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}\n"
+        );
+        assert_eq!(
+            set_patch("{}\n"),
+            "{\"metadata\":{\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"{}\\n\"}}}"
+        );
+    }
+
+    #[test]
+    fn indents_like_go() {
+        assert_eq!(
+            indent_json(" {\"a\":{},\"b\":[1,2],\"c\":\"x\\u003c,\\\"y\"}\n").unwrap(),
+            "{\n  \"a\": {},\n  \"b\": [\n    1,\n    2\n  ],\n  \"c\": \"x\\u003c,\\\"y\"\n}\n"
+        );
+        assert_eq!(indent_json("[]").unwrap(), "[]");
+        assert!(indent_json("{").is_err());
     }
 }

@@ -17,7 +17,9 @@ use std::time::Duration;
 ///
 /// JSON and YAML formats are accepted.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:
   # Apply the configuration in pod.json to a pod
   kctl apply -f ./pod.json
 
@@ -28,7 +30,8 @@ use std::time::Duration;
   cat pod.json | kctl apply -f -
 
   # Apply the configuration from all files that end with '.json'
-  kctl apply --prune -f manifest.yaml -l app=nginx")]
+  kctl apply --prune -f manifest.yaml -l app=nginx"
+)]
 pub struct ApplyArgs {
     #[command(flatten)]
     /// Input files.
@@ -80,6 +83,9 @@ pub struct ApplyArgs {
     /// Check every object with a server-side dry run first, and change nothing if any would fail.
     #[arg(long)]
     pub atomic: bool,
+    /// `view-last-applied`, `set-last-applied` or `edit-last-applied`.
+    #[command(subcommand)]
+    pub last_applied: Option<crate::cmd::apply_last_applied::LastAppliedCommand>,
 }
 
 /// The validated plan of one `kctl apply`.
@@ -163,7 +169,10 @@ pub fn resolve(args: &ApplyArgs) -> Result<Plan, CliError> {
 }
 
 /// Runs `kctl apply`.
-pub async fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Exit, CliError> {
+pub async fn run(mut args: ApplyArgs, ctx: &Ctx) -> Result<Exit, CliError> {
+    if let Some(sub) = args.last_applied.take() {
+        return crate::cmd::apply_last_applied::run(sub, ctx).await;
+    }
     let plan = resolve(&args)?;
     let objects::Loaded { client, mut discovery, objects } =
         objects::load(ctx, &args.files, "apply", true).await?;

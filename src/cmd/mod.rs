@@ -2,6 +2,7 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod apply_last_applied;
 pub mod auth;
 pub mod completion;
 pub mod create;
