@@ -24,6 +24,7 @@ mod kubectl_apply;
 mod kubectl_delete;
 mod kubectl_get;
 mod kubectl_write;
+mod last_applied;
 mod local_cluster;
 mod serve_api;
 mod verbs_apply;

@@ -145,15 +145,21 @@ pub async fn run(args: EditArgs, ctx: &Ctx) -> Result<Exit, CliError> {
         }
         let previous = std::mem::take(&mut edited);
         let path = temp_file(ext, &buf).map_err(|e| CliError::message(e.to_string()))?;
-        let launched = editor.launch(&path).await;
-        let read = launched.and_then(|()| {
-            std::fs::read(&path).map_err(|e| format!("unable to read the edited file: {e}"))
-        });
-        edited = match read {
+        if let Err(e) = editor.launch(&path).await {
+            let _ = std::fs::remove_file(&path);
+            return Err(preserved(ctx, CliError::message(e), file.as_deref()));
+        }
+        edited = match std::fs::read(&path) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => return Err(preserved(ctx, CliError::message(e), file.as_deref())),
+            Err(e) => {
+                let e = CliError::message(format!("unable to read the edited file: {e}"));
+                return Err(preserved(ctx, e, file.as_deref()));
+            }
         };
         if contains_error && strip(&previous) == strip(&edited) {
+            if let Some(old) = file.take() {
+                let _ = std::fs::remove_file(old);
+            }
             return Err(preserved(
                 ctx,
                 CliError::message("Edit cancelled, no valid changes were saved."),
@@ -373,8 +379,10 @@ impl Editor {
 
     /// Runs the editor on `path` with the terminal, and waits for it.
     async fn launch(&self, path: &Path) -> Result<(), String> {
+        let shown = self.args.join(" ");
         let mut args = self.args.clone();
-        let p = path.display().to_string();
+        let p =
+            std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string();
         if self.shell {
             if let Some(last) = args.last_mut() {
                 *last = format!("{last} {p:?}");
@@ -382,7 +390,6 @@ impl Editor {
         } else {
             args.push(p);
         }
-        let shown = args.join(" ");
         let status = tokio::task::spawn_blocking(move || {
             std::process::Command::new(&args[0]).args(&args[1..]).status()
         })

@@ -27,6 +27,9 @@ use serde_json::Value;
   # Set the last-applied-configuration of a resource to match the contents of a file; will create the annotation if it does not already exist
   kctl apply set-last-applied -f deploy.yaml --create-annotation=true")]
 pub struct SetArgs {
+    /// Accepted and ignored, as kubectl does: objects are named by `-f` only.
+    #[arg(hide = true)]
+    pub args: Vec<String>,
     /// Filename, directory, or URL to files that contains the last-applied-configuration
     /// annotations
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
