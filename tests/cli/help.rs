@@ -30,6 +30,13 @@ fn every_command_has_help() {
 }
 
 #[test]
+fn apply_subcommands_have_help() {
+    for name in ["view-last-applied", "set-last-applied", "edit-last-applied"] {
+        insta::assert_snapshot!(format!("help-apply-{name}"), help(&["apply", name, "--help"]));
+    }
+}
+
+#[test]
 fn global_flags_parse_everywhere() {
     let flags = [
         "--kubeconfig=/nonexistent",
