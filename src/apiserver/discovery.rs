@@ -1,6 +1,7 @@
 //! Discovery: aggregated (`apidiscovery.k8s.io/v2` and `v2beta1`, chosen by the Accept
 //! header, identified to kubectl by the Content-Type alone) and legacy (`APIVersions`,
-//! `APIGroupList`, `APIGroup`, `APIResourceList`), all generated from the registry.
+//! `APIGroupList`, `APIGroup`, `APIResourceList`), all generated from the registry, plus the
+//! storage-less review APIs (`authentication.k8s.io`, `authorization.k8s.io`).
 
 use super::ApiServer;
 use super::error::ApiError;
@@ -155,12 +156,71 @@ fn group_doc(resources: &[Arc<Resource>], group: &str) -> Option<Value> {
     Some(json!({"name": group, "versions": versions, "preferredVersion": preferred}))
 }
 
+/// The review APIs the auth middleware answers (`create` only, cluster-scoped), as
+/// `(group, plural, singular, kind)`; they have no storage, so the registry lacks them.
+const REVIEWS: &[(&str, &str, &str, &str)] = &[
+    ("authentication.k8s.io", "selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview"),
+    (
+        "authorization.k8s.io",
+        "selfsubjectaccessreviews",
+        "selfsubjectaccessreview",
+        "SelfSubjectAccessReview",
+    ),
+    (
+        "authorization.k8s.io",
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        "SelfSubjectRulesReview",
+    ),
+];
+
+/// The review groups, in kube-apiserver's order.
+const REVIEW_GROUPS: [&str; 2] = ["authentication.k8s.io", "authorization.k8s.io"];
+
+/// Where kube-apiserver lists the review groups: before `autoscaling` (else last).
+fn review_position(names: &[&str]) -> usize {
+    names.iter().position(|g| *g == "autoscaling").unwrap_or(names.len())
+}
+
+/// Adds the review groups to an aggregated `/apis` document.
+fn with_review_groups_aggregated(mut doc: Value) -> Value {
+    let Some(items) = doc["items"].as_array_mut() else { return doc };
+    let names: Vec<&str> =
+        items.iter().map(|i| i["metadata"]["name"].as_str().unwrap_or("")).collect();
+    let at = review_position(&names);
+    let groups: Vec<Value> = REVIEW_GROUPS
+        .iter()
+        .filter(|g| !names.contains(g))
+        .map(|g| {
+            let res: Vec<Value> = REVIEWS
+                .iter()
+                .filter(|r| r.0 == *g)
+                .map(|(g, plural, singular, kind)| {
+                    json!({"resource": plural, "responseKind": {"group": g, "version": "v1", "kind": kind},
+                        "scope": "Cluster", "singularResource": singular, "verbs": ["create"]})
+                })
+                .collect();
+            json!({"metadata": {"name": g, "creationTimestamp": null},
+                "versions": [{"version": "v1", "resources": res, "freshness": "Current"}]})
+        })
+        .collect();
+    items.splice(at..at, groups);
+    doc
+}
+
+fn review_group_doc(group: &str) -> Option<Value> {
+    REVIEW_GROUPS.contains(&group).then(|| {
+        let v = json!({"groupVersion": format!("{group}/v1"), "version": "v1"});
+        json!({"name": group, "versions": [v.clone()], "preferredVersion": v})
+    })
+}
+
 /// `GET /apis`.
 pub async fn apis(State(server): State<ApiServer>, headers: HeaderMap) -> Response {
     let resources = server.resources();
     respond(
         negotiate(&headers),
-        |v| aggregated(&resources, false, v),
+        |v| with_review_groups_aggregated(aggregated(&resources, false, v)),
         || {
             let mut names: Vec<String> = Vec::new();
             for r in resources.iter().filter(|r| !r.group.is_empty()) {
@@ -168,8 +228,12 @@ pub async fn apis(State(server): State<ApiServer>, headers: HeaderMap) -> Respon
                     names.push(r.group.clone());
                 }
             }
-            let groups: Vec<Value> =
+            let mut groups: Vec<Value> =
                 names.iter().filter_map(|g| group_doc(&resources, g)).collect();
+            let listed: Vec<&str> = names.iter().map(String::as_str).collect();
+            let at = review_position(&listed);
+            let reviews = REVIEW_GROUPS.iter().filter(|g| !listed.contains(g));
+            groups.splice(at..at, reviews.filter_map(|g| review_group_doc(g)));
             json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
         },
     )
@@ -177,7 +241,9 @@ pub async fn apis(State(server): State<ApiServer>, headers: HeaderMap) -> Respon
 
 /// `GET /apis/<group>`.
 pub fn group(server: &ApiServer, group: &str) -> Result<Response, ApiError> {
-    let mut doc = group_doc(&server.resources(), group).ok_or_else(ApiError::no_route)?;
+    let mut doc = group_doc(&server.resources(), group)
+        .or_else(|| review_group_doc(group))
+        .ok_or_else(ApiError::no_route)?;
     doc["kind"] = json!("APIGroup");
     doc["apiVersion"] = json!("v1");
     Ok(json_response(StatusCode::OK, Bytes::from(doc.to_string())))
@@ -191,7 +257,7 @@ pub fn resource_list(server: &ApiServer, group: &str, version: &str) -> Result<R
         .filter(|r| r.group == group && r.version == version)
         .collect();
     if resources.is_empty() {
-        return Err(ApiError::no_route());
+        return review_resource_list(group, version).ok_or_else(ApiError::no_route);
     }
     let mut out = Vec::new();
     for r in &resources {
@@ -216,6 +282,22 @@ pub fn resource_list(server: &ApiServer, group: &str, version: &str) -> Result<R
     let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
     let doc = json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": out});
     Ok(json_response(StatusCode::OK, Bytes::from(doc.to_string())).into_response())
+}
+
+/// `APIResourceList` of a review group.
+fn review_resource_list(group: &str, version: &str) -> Option<Response> {
+    if version != "v1" || !REVIEW_GROUPS.contains(&group) {
+        return None;
+    }
+    let out: Vec<Value> = REVIEWS
+        .iter()
+        .filter(|r| r.0 == group)
+        .map(|(_, plural, singular, kind)| {
+            json!({"name": plural, "singularName": singular, "namespaced": false, "kind": kind, "verbs": ["create"]})
+        })
+        .collect();
+    let doc = json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": format!("{group}/v1"), "resources": out});
+    Some(json_response(StatusCode::OK, Bytes::from(doc.to_string())).into_response())
 }
 
 #[cfg(test)]

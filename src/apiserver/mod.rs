@@ -62,6 +62,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     uids: Arc<dyn UidSource>,
     auth: Option<Arc<auth::AuthConfig>>,
+    limits: Arc<auth::limits::Limits>,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -77,6 +78,7 @@ pub struct Builder {
     clock: Option<Arc<dyn Clock>>,
     uids: Option<Arc<dyn UidSource>>,
     auth: Option<Arc<auth::AuthConfig>>,
+    limits: Option<auth::limits::LimitsConfig>,
 }
 
 impl std::fmt::Debug for Builder {
@@ -110,6 +112,12 @@ impl Builder {
         self
     }
 
+    /// Uses these request limits instead of the defaults.
+    pub fn limits(mut self, limits: auth::limits::LimitsConfig) -> Builder {
+        self.limits = Some(limits);
+        self
+    }
+
     /// Builds the server and makes sure the system namespaces exist.
     pub fn build(self) -> Result<ApiServer, StoreError> {
         let server = ApiServer {
@@ -120,6 +128,7 @@ impl Builder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 uids: self.uids.unwrap_or_else(|| Arc::new(RandomUids::default())),
                 auth: self.auth,
+                limits: Arc::new(auth::limits::Limits::new(self.limits.unwrap_or_default())),
             }),
         };
         server.bootstrap()?;
@@ -166,10 +175,29 @@ impl ApiServer {
                 clock: self.inner.clock.clone(),
                 uids: self.inner.uids.clone(),
                 auth: Some(Arc::new(auth)),
+                limits: self.inner.limits.clone(),
             }),
         };
         auth::bootstrap::ensure(&server)?;
         Ok(server)
+    }
+
+    /// The same server (store, clock, uids, authentication) with these request limits.
+    pub fn with_limits(&self, limits: auth::limits::LimitsConfig) -> ApiServer {
+        ApiServer {
+            inner: Arc::new(Inner {
+                store: self.inner.store.clone(),
+                clock: self.inner.clock.clone(),
+                uids: self.inner.uids.clone(),
+                auth: self.inner.auth.clone(),
+                limits: Arc::new(auth::limits::Limits::new(limits)),
+            }),
+        }
+    }
+
+    /// The request limits (in-flight requests, open watches, list response size).
+    pub fn limits(&self) -> &Arc<auth::limits::Limits> {
+        &self.inner.limits
     }
 
     /// The authentication configuration; `None` when every caller acts as `system:masters`.

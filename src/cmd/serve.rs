@@ -75,6 +75,36 @@ pub struct ServeArgs {
     /// collector).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub controllers: bool,
+    /// The most read-only requests served at once (as kube-apiserver; 0 for no limit).
+    /// Watches and other long-running requests do not count.
+    #[arg(long, default_value_t = 400, value_name = "N")]
+    pub max_requests_inflight: usize,
+    /// The most mutating requests served at once (as kube-apiserver; 0 for no limit).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub max_mutating_requests_inflight: usize,
+    /// The most watches open at once (0 for no limit).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub max_watches: usize,
+    /// The most watches one user may have open at once (0 for no limit).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub max_watches_per_user: usize,
+    /// The most bytes of objects in one list response: pages requested with `limit` are cut
+    /// short, a list without `limit` beyond it is refused (0 for no limit; default 256 MiB).
+    #[arg(long, default_value_t = 256 * 1024 * 1024, value_name = "BYTES")]
+    pub max_list_bytes: usize,
+}
+
+impl ServeArgs {
+    /// The request limits these flags ask for.
+    pub fn limits(&self) -> crate::apiserver::auth::limits::LimitsConfig {
+        crate::apiserver::auth::limits::LimitsConfig {
+            max_requests_inflight: self.max_requests_inflight,
+            max_mutating_requests_inflight: self.max_mutating_requests_inflight,
+            max_watches: self.max_watches,
+            max_watches_per_user: self.max_watches_per_user,
+            max_list_bytes: self.max_list_bytes,
+        }
+    }
 }
 
 /// The identity of the admin credential `--auth --write-kubeconfig` writes.
@@ -140,6 +170,9 @@ fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The file in `--data-dir` holding the ServiceAccount token signing key (mode 0600).
+pub const SIGNING_KEY_FILE: &str = "sa-signing.key";
+
 /// The authentication configuration and admin token for `--auth`.
 fn auth_config(
     args: &ServeArgs,
@@ -158,6 +191,14 @@ fn auth_config(
         None => authn::TokenFile::default(),
     };
     let mut cfg = AuthConfig::new(tokens).map_err(|e| CliError::message(e.to_string()))?;
+    // With durable state, ServiceAccount tokens outlive a restart: the key lives beside it.
+    if let Some(dir) = &args.data_dir {
+        private_dir(dir)
+            .map_err(|e| CliError::message(format!("--data-dir {}: {e}", dir.display())))?;
+        let signer = authn::TokenSigner::load_or_create(&dir.join(SIGNING_KEY_FILE))
+            .map_err(|e| CliError::message(e.to_string()))?;
+        cfg = cfg.with_signer(signer);
+    }
     let token =
         authn::random_token().ok_or_else(|| CliError::message("cannot generate an admin token"))?;
     cfg.add_token(
@@ -183,7 +224,7 @@ fn build_server(
         }
         None => None,
     };
-    let server = crate::cli::local::server(store)?;
+    let server = crate::cli::local::server(store)?.with_limits(args.limits());
     match auth {
         Some(auth) => server
             .with_auth(auth)

@@ -225,10 +225,71 @@ pub fn random_token() -> Option<String> {
 /// The issuer claim of tokens this server signs.
 pub const ISSUER: &str = "https://kubernetes.default.svc.cluster.local";
 
+/// Why a persisted signing key cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    /// Reading or writing failed.
+    #[error("{path}: {err}")]
+    Io {
+        /// The key file.
+        path: String,
+        /// The error.
+        err: std::io::Error,
+    },
+    /// The file is not a key this server wrote.
+    #[error("{0}: not a ServiceAccount signing key (expected {KEY_LEN} bytes)")]
+    Invalid(String),
+    /// Others may read the file.
+    #[error("{0}: the ServiceAccount signing key is readable by other users; chmod 600 it")]
+    Exposed(String),
+    /// No random source.
+    #[error("cannot generate a signing key")]
+    Random,
+}
+
+/// The length of a signing key.
+pub const KEY_LEN: usize = 32;
+
 impl TokenSigner {
     /// A signer with a fresh random key.
     pub fn random() -> Option<TokenSigner> {
-        random_bytes(32).map(|key| TokenSigner { key })
+        random_bytes(KEY_LEN).map(|key| TokenSigner { key })
+    }
+
+    /// The signer whose key is kept in `path` (created with mode 0600 on first use), so that
+    /// tokens issued before a restart still authenticate after it. A key file others can read
+    /// is refused.
+    pub fn load_or_create(path: &std::path::Path) -> Result<TokenSigner, KeyFileError> {
+        let shown = path.display().to_string();
+        let io = |err| KeyFileError::Io { path: shown.clone(), err };
+        match std::fs::read(path) {
+            Ok(key) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt as _;
+                    let mode = std::fs::metadata(path).map_err(io)?.permissions().mode();
+                    if mode & 0o077 != 0 {
+                        return Err(KeyFileError::Exposed(shown));
+                    }
+                }
+                if key.len() != KEY_LEN {
+                    return Err(KeyFileError::Invalid(shown));
+                }
+                Ok(TokenSigner { key })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                use std::io::Write as _;
+                let key = random_bytes(KEY_LEN).ok_or(KeyFileError::Random)?;
+                let mut opts = std::fs::OpenOptions::new();
+                opts.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+                let mut f = opts.open(path).map_err(io)?;
+                f.write_all(&key).and_then(|()| f.sync_all()).map_err(io)?;
+                Ok(TokenSigner { key })
+            }
+            Err(e) => Err(io(e)),
+        }
     }
 
     /// A signed token for ServiceAccount `sa` (its stored object), valid until `exp` (Unix s).

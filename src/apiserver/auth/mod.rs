@@ -15,6 +15,7 @@
 //! | [`rbac`] | rule matching, binding resolution, aggregation, coverage (escalation) |
 //! | [`bootstrap`] | the default ClusterRoles and ClusterRoleBindings |
 //! | [`review`] | SelfSubjectAccessReview, SelfSubjectRulesReview, TokenRequest |
+//! | [`limits`] | in-flight requests, open watches, list response size |
 
 // `Status` is the error type of the whole API; boxing it here alone would buy nothing.
 #![allow(clippy::result_large_err)]
@@ -22,6 +23,7 @@
 pub mod attrs;
 pub mod authn;
 pub mod bootstrap;
+pub mod limits;
 pub mod proto;
 pub mod rbac;
 pub mod review;
@@ -117,6 +119,13 @@ impl AuthConfig {
         verifier: Arc<dyn rustls::server::danger::ClientCertVerifier>,
     ) -> AuthConfig {
         self.client_ca = Some(verifier);
+        self
+    }
+
+    /// Signs and verifies ServiceAccount tokens with `signer` (e.g. a key kept in the data
+    /// directory) instead of a key made for this process.
+    pub fn with_signer(mut self, signer: authn::TokenSigner) -> AuthConfig {
+        self.signer = signer;
         self
     }
 
@@ -266,22 +275,8 @@ pub async fn middleware(State(server): State<ApiServer>, req: Request, next: Nex
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return too_large();
     }
-    let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(e) => {
-            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-            while let Some(err) = source {
-                if err.is::<http_body_util::LengthLimitError>() {
-                    return too_large();
-                }
-                source = err.source();
-            }
-            return ApiError::bad_request(format!("unable to read the request body: {e}"))
-                .into_response();
-        }
-    };
-    let mut req = Request::from_parts(parts, Body::from(body.clone()));
+    // Who is asking, and what: both from the request line and headers alone, so that the
+    // in-flight limit is taken before the body is read.
     let user = match server.auth() {
         None => UserInfo::local_admin(),
         Some(cfg) => {
@@ -299,6 +294,33 @@ pub async fn middleware(State(server): State<ApiServer>, req: Request, next: Nex
         }
         Err(e) => return status_response(Status::bad_request(e.to_string())),
     };
+    let _in_flight = if limits::long_running(&attrs.verb, &attrs.subresource) {
+        None
+    } else {
+        let mutating = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        match server.limits().enter(mutating) {
+            Ok(slot) => Some(slot),
+            // As in kube, a super-admin always gets an answer.
+            Err(_) if server.auth().is_some() && user.is_master() => None,
+            Err(resp) => return resp,
+        }
+    };
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(e) => {
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            while let Some(err) = source {
+                if err.is::<http_body_util::LengthLimitError>() {
+                    return too_large();
+                }
+                source = err.source();
+            }
+            return ApiError::bad_request(format!("unable to read the request body: {e}"))
+                .into_response();
+        }
+    };
+    let mut req = Request::from_parts(parts, Body::from(body.clone()));
     if server.auth().is_some() {
         let d = rbac::authorize(&server, &user, &attrs);
         if !d.allowed {
@@ -337,8 +359,25 @@ pub async fn middleware(State(server): State<ApiServer>, req: Request, next: Nex
         && attrs.group == rbac::GROUP
         && attrs.resource == "clusterroles"
         && !matches!(attrs.verb.as_str(), "get" | "list" | "watch");
+    let watch = if attrs.verb == "watch" {
+        match server.limits().open_watch(&user.name) {
+            Ok(slot) => Some(slot),
+            Err(resp) => return resp,
+        }
+    } else {
+        None
+    };
     req.extensions_mut().insert(user);
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    if let Some(slot) = watch {
+        // The slot is held until the stream ends (the client goes away or the watch times out).
+        let (parts, body) = resp.into_parts();
+        let stream = futures::StreamExt::map(body.into_data_stream(), move |chunk| {
+            let _held = &slot;
+            chunk
+        });
+        resp = Response::from_parts(parts, Body::from_stream(stream));
+    }
     if aggregation_may_change && resp.status().is_success() {
         rbac::reconcile_aggregation(&server);
     }

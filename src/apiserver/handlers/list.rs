@@ -71,6 +71,33 @@ fn encode_continue(ns: &str, name: &str, rv: u64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
 }
 
+/// How many of `items` one response carries: `limit` (when given), cut short so that the
+/// response stays within the server's list byte cap (at least one item per page); a list
+/// requested without `limit` that exceeds the cap is refused (see `auth::limits`).
+fn page_size(server: &ApiServer, t: &Target, q: &Query, items: &Matches) -> Result<usize> {
+    let wanted = if q.limit > 0 { q.limit.min(items.len()) } else { items.len() };
+    let cap = server.limits().config().max_list_bytes;
+    if cap == 0 {
+        return Ok(wanted);
+    }
+    let mut bytes = 0usize;
+    for (i, (s, _)) in items.iter().take(wanted).enumerate() {
+        bytes += s.json.len() + 1;
+        if bytes > cap {
+            if q.limit == 0 {
+                let total = items.iter().map(|(s, _)| s.json.len() + 1).sum();
+                return Err(crate::apiserver::auth::limits::list_too_large(
+                    &t.res.plural,
+                    total,
+                    cap,
+                ));
+            }
+            return Ok(i.max(1));
+        }
+    }
+    Ok(wanted)
+}
+
 /// Serves `GET <collection>`.
 pub fn list(server: &ApiServer, t: &Target, q: &Query, headers: &HeaderMap) -> Result<Response> {
     let (mut items, rv) = matching(server, t, q)?;
@@ -89,9 +116,10 @@ pub fn list(server: &ApiServer, t: &Target, q: &Query, headers: &HeaderMap) -> R
         items = keep;
     }
     let mut cont = None;
-    if q.limit > 0 && items.len() > q.limit {
-        let remaining = items.len() - q.limit;
-        items.truncate(q.limit);
+    let page = page_size(server, t, q, &items)?;
+    if page < items.len() {
+        let remaining = items.len() - page;
+        items.truncate(page);
         if let Some((s, v)) = items.last() {
             let v = match v {
                 Some(v) => v.clone(),
