@@ -1,6 +1,7 @@
 //! The CLI integration tests: the real `kctl` binary, against the real bundled apiserver.
 
 mod apply_vectors;
+mod auth_limits;
 mod auth_local;
 mod auth_negative;
 mod auth_rbac;

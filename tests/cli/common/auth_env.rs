@@ -86,6 +86,11 @@ impl TestEnv {
     /// Spawns `kctl serve --auth` over HTTPS (tokens from `testdata/auth/tokens.csv`, client
     /// certificates from the test CA); `kubeconfig` is the admin (`system:masters`) one.
     pub fn serve_auth() -> TestEnv {
+        Self::serve_auth_with(&[])
+    }
+
+    /// Like [`TestEnv::serve_auth`], with more `kctl serve` flags.
+    pub fn serve_auth_with(extra: &[std::ffi::OsString]) -> TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
         write_pki(dir.path());
         let p = |n: &str| dir.path().join(n);
@@ -102,6 +107,7 @@ impl TestEnv {
             "--write-kubeconfig".into(),
             p("kubeconfig").into(),
         ];
+        let args: Vec<std::ffi::OsString> = args.into_iter().chain(extra.iter().cloned()).collect();
         TestEnv::spawn_serve(dir, &args)
     }
 
