@@ -9,7 +9,11 @@
 //! `--auth`, requests must authenticate (static tokens from `--token-auth-file`, client
 //! certificates signed by `--client-ca-file`, or ServiceAccount tokens this server issues) and
 //! are authorized by RBAC; `--write-kubeconfig` then carries a fresh admin token (group
-//! `system:masters`). Kubeconfigs are always written with mode 0600, `--data-dir` is 0700.
+//! `system:masters`). Kubeconfigs are always written with mode 0600, `--data-dir` is 0700, and
+//! with `--auth` the ServiceAccount signing key is kept in it (0600) so tokens survive restarts.
+//! `--max-requests-inflight`, `--max-mutating-requests-inflight`, `--max-watches`,
+//! `--max-watches-per-user` and `--max-list-bytes` bound the load one client can put on the
+//! server (see `apiserver::auth::limits`).
 //!
 //! For reproducible tests, `KCTL_TEST_NOW` (an RFC 3339 time) freezes the server clock and
 //! `KCTL_TEST_UID_SEED` (an integer) makes uids and generated names deterministic, and
