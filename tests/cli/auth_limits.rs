@@ -163,7 +163,7 @@ fn watch_caps_refuse_then_recover() {
     let env = serve_with(&["--max-watches-per-user=2"]);
     let w = format!("{CMS}?watch=true");
     let (w1, a1) = open_watch(&env, &w);
-    let (w2, a2) = open_watch(&env, &format!("/api/v1/pods?watch=1"));
+    let (w2, a2) = open_watch(&env, "/api/v1/pods?watch=1");
     assert_eq!((a1.code, a2.code), (200, 200));
     let refused = request(&env, "GET", &w, "");
     assert_429(&refused, "Too many watches: user \"kctl-admin\" already has 2 open");

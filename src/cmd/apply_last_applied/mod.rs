@@ -12,6 +12,8 @@
 //! `-f`, `TYPE NAME`, `TYPE/NAME`, `-l`, `--all`), in argument order, stopping at the first
 //! error.
 
+#![allow(clippy::result_large_err)]
+
 pub mod edit;
 pub mod set;
 pub mod view;
