@@ -433,6 +433,9 @@ mod tests {
             format!("{HEADER}# configmaps \"x\" was not valid:\n# * a\n# b\n#\n")
         );
         assert_eq!(manual_strip("# c\na: 1\n  # d\n#!x\n"), "a: 1\n#!x\n");
-        assert_eq!(strip("# c\na: 1\n"), strip("a:   1\n"));
+        let obj = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
+        assert_eq!(strip(&format!("# c\n{obj}")), strip(&obj.replace(": ", ":   ")));
+        assert_ne!(strip(obj), strip(&obj.replace("name: a", "name: b")));
+        assert_eq!(strip("# c\nnot: [yaml\n"), Err("not: [yaml\n".into()));
     }
 }
