@@ -156,21 +156,45 @@ fn group_doc(resources: &[Arc<Resource>], group: &str) -> Option<Value> {
     Some(json!({"name": group, "versions": versions, "preferredVersion": preferred}))
 }
 
-/// The review APIs the auth middleware answers (`create` only, cluster-scoped), as
-/// `(group, plural, singular, kind)`; they have no storage, so the registry lacks them.
-const REVIEWS: &[(&str, &str, &str, &str)] = &[
-    ("authentication.k8s.io", "selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview"),
+/// The review APIs the auth middleware answers (`create` only), as
+/// `(group, plural, singular, kind, namespaced)`, in kube-apiserver's order; they have no
+/// storage, so the registry lacks them.
+const REVIEWS: &[(&str, &str, &str, &str, bool)] = &[
+    (
+        "authentication.k8s.io",
+        "selfsubjectreviews",
+        "selfsubjectreview",
+        "SelfSubjectReview",
+        false,
+    ),
+    ("authentication.k8s.io", "tokenreviews", "tokenreview", "TokenReview", false),
+    (
+        "authorization.k8s.io",
+        "localsubjectaccessreviews",
+        "localsubjectaccessreview",
+        "LocalSubjectAccessReview",
+        true,
+    ),
     (
         "authorization.k8s.io",
         "selfsubjectaccessreviews",
         "selfsubjectaccessreview",
         "SelfSubjectAccessReview",
+        false,
     ),
     (
         "authorization.k8s.io",
         "selfsubjectrulesreviews",
         "selfsubjectrulesreview",
         "SelfSubjectRulesReview",
+        false,
+    ),
+    (
+        "authorization.k8s.io",
+        "subjectaccessreviews",
+        "subjectaccessreview",
+        "SubjectAccessReview",
+        false,
     ),
 ];
 
@@ -195,9 +219,10 @@ fn with_review_groups_aggregated(mut doc: Value) -> Value {
             let res: Vec<Value> = REVIEWS
                 .iter()
                 .filter(|r| r.0 == *g)
-                .map(|(g, plural, singular, kind)| {
+                .map(|(g, plural, singular, kind, namespaced)| {
+                    let scope = if *namespaced { "Namespaced" } else { "Cluster" };
                     json!({"resource": plural, "responseKind": {"group": g, "version": "v1", "kind": kind},
-                        "scope": "Cluster", "singularResource": singular, "verbs": ["create"]})
+                        "scope": scope, "singularResource": singular, "verbs": ["create"]})
                 })
                 .collect();
             json!({"metadata": {"name": g, "creationTimestamp": null},
@@ -292,8 +317,8 @@ fn review_resource_list(group: &str, version: &str) -> Option<Response> {
     let out: Vec<Value> = REVIEWS
         .iter()
         .filter(|r| r.0 == group)
-        .map(|(_, plural, singular, kind)| {
-            json!({"name": plural, "singularName": singular, "namespaced": false, "kind": kind, "verbs": ["create"]})
+        .map(|(_, plural, singular, kind, namespaced)| {
+            json!({"name": plural, "singularName": singular, "namespaced": namespaced, "kind": kind, "verbs": ["create"]})
         })
         .collect();
     let doc = json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": format!("{group}/v1"), "resources": out});

@@ -6,6 +6,7 @@
 
 use crate::common::TestEnv;
 use crate::common::auth_env::Cred;
+use serde_json::Value;
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -250,7 +251,7 @@ fn review_apis_are_in_discovery() {
     let v: serde_json::Value = serde_json::from_str(&a.body).unwrap();
     for res in v["resources"].as_array().unwrap() {
         assert_eq!(res["verbs"], serde_json::json!(["create"]));
-        assert_eq!(res["namespaced"], false);
+        assert_eq!(res["namespaced"], res["name"] == "localsubjectaccessreviews", "{res}");
     }
     let a = request(&env, "GET", "/apis", "");
     assert!(a.body.contains("\"name\":\"authentication.k8s.io\""), "{}", a.body);
@@ -311,4 +312,73 @@ fn service_account_tokens_survive_a_restart_with_data_dir() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("readable by other users"), "{err}");
+}
+
+fn review(env: &TestEnv, path: &str, who: (Option<&str>, Option<&str>), body: &str) -> Value {
+    let r = env.raw("POST", path, who.0, who.1, body.as_bytes());
+    let mut v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+    v["httpCode"] = r.code.into();
+    v
+}
+
+#[test]
+fn subject_access_and_token_reviews() {
+    let env = TestEnv::serve_auth();
+    env.admin_apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: dev}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: alice-view, namespace: dev}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]\n");
+    let admin = (None, Some("erin"));
+    let sar = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+    let ask = |verb: &str, ns: &str| {
+        format!(
+            "{{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":{{\"user\":\"alice\",\"groups\":[\"dev-team\"],\"resourceAttributes\":{{\"verb\":\"{verb}\",\"resource\":\"pods\",\"namespace\":\"{ns}\"}}}}}}"
+        )
+    };
+    // The same answers `kubectl auth can-i --as` gives.
+    for (verb, ns) in [("list", "dev"), ("delete", "dev"), ("list", "default")] {
+        let v = review(&env, sar, admin, &ask(verb, ns));
+        assert_eq!(v["httpCode"], 201, "{v}");
+        let kubectl = env.kubectl(&["auth", "can-i", verb, "pods", "-n", ns, "--as", "alice"]);
+        let expected = kubectl.stdout.trim() == "yes";
+        assert_eq!(v["status"]["allowed"], expected, "{verb} {ns}: {v} vs {kubectl}");
+    }
+    assert_eq!(review(&env, sar, admin, &ask("list", "dev"))["status"]["allowed"], true);
+    // Local reviews stay in their namespace.
+    let lsar = "/apis/authorization.k8s.io/v1/namespaces/dev/localsubjectaccessreviews";
+    let v = review(&env, lsar, admin, &ask("list", "dev"));
+    assert_eq!(
+        (v["httpCode"].clone(), v["status"]["allowed"].clone()),
+        (201.into(), true.into()),
+        "{v}"
+    );
+    assert_eq!(v["metadata"]["namespace"], "dev");
+    let v = review(&env, lsar, admin, &ask("list", "default"));
+    assert_eq!(v["httpCode"], 422, "{v}");
+    // A review needs a subject, and the right to ask.
+    let v = review(&env, sar, admin, "{\"spec\":{\"resourceAttributes\":{\"verb\":\"get\"}}}");
+    assert_eq!(v["httpCode"], 422, "{v}");
+    let v = review(&env, sar, (Some("bob-token"), None), &ask("list", "dev"));
+    assert_eq!(v["httpCode"], 403, "{v}");
+    // TokenReview: static and ServiceAccount tokens, and a wrong one.
+    let tr = "/apis/authentication.k8s.io/v1/tokenreviews";
+    let token = |t: &str| {
+        format!(
+            "{{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"spec\":{{\"token\":\"{t}\"}}}}"
+        )
+    };
+    let v = review(&env, tr, admin, &token("alice-token"));
+    assert_eq!(v["status"]["authenticated"], true, "{v}");
+    assert_eq!(v["status"]["user"]["username"], "alice");
+    assert_eq!(
+        v["status"]["user"]["groups"],
+        serde_json::json!(["dev-team", "system:authenticated"])
+    );
+    env.admin_apply(SA);
+    let sa_token = env.kubectl(&["create", "token", "robot"]).stdout.trim().to_string();
+    let v = review(&env, tr, admin, &token(&sa_token));
+    assert_eq!(v["status"]["user"]["username"], "system:serviceaccount:default:robot", "{v}");
+    let v = review(&env, tr, admin, &token("nope"));
+    assert_eq!(
+        (v["httpCode"].clone(), v["status"]["authenticated"].clone()),
+        (201.into(), Value::Null),
+        "{v}"
+    );
 }

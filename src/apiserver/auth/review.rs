@@ -1,5 +1,7 @@
 //! The review APIs and the RBAC write checks: `SelfSubjectAccessReview` (what
-//! `kubectl auth can-i` asks), `SelfSubjectRulesReview` (`can-i --list`), `TokenRequest`
+//! `kubectl auth can-i` asks), `SubjectAccessReview` and `LocalSubjectAccessReview` (the same
+//! question about a user named in the spec), `SelfSubjectRulesReview` (`can-i --list`),
+//! `SelfSubjectReview` (`auth whoami`), `TokenReview`, `TokenRequest`
 //! (`kubectl create token`), and kube-apiserver's escalation prevention for Roles,
 //! ClusterRoles and their bindings.
 
@@ -53,8 +55,15 @@ pub fn handle(
     };
     match (a.group.as_str(), a.resource.as_str(), a.subresource.as_str()) {
         ("authorization.k8s.io", "selfsubjectaccessreviews", "") => {
-            Some(access_review(server, user, body))
+            Some(access_review(server, Subject::Caller(user), body))
         }
+        ("authorization.k8s.io", "subjectaccessreviews", "") => {
+            Some(access_review(server, Subject::Given, body))
+        }
+        ("authorization.k8s.io", "localsubjectaccessreviews", "") => {
+            Some(access_review(server, Subject::Local(&a.namespace), body))
+        }
+        ("authentication.k8s.io", "tokenreviews", "") => Some(token_review(server, body)),
         ("authorization.k8s.io", "selfsubjectrulesreviews", "") => {
             Some(rules_review(server, user, body))
         }
@@ -66,12 +75,98 @@ pub fn handle(
     }
 }
 
-fn access_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
+/// Whose access an access review asks about.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    /// The caller (`SelfSubjectAccessReview`).
+    Caller(&'a UserInfo),
+    /// The user in the spec (`SubjectAccessReview`).
+    Given,
+    /// The user in the spec, in the request's namespace (`LocalSubjectAccessReview`).
+    Local(&'a str),
+}
+
+impl Subject<'_> {
+    fn kind(self) -> &'static str {
+        match self {
+            Subject::Caller(_) => "SelfSubjectAccessReview",
+            Subject::Given => "SubjectAccessReview",
+            Subject::Local(_) => "LocalSubjectAccessReview",
+        }
+    }
+}
+
+fn invalid_review(kind: &str, field: &str, reason: &str, message: String) -> Response {
+    ApiError::from(Status::invalid(
+        "authorization.k8s.io",
+        kind,
+        "",
+        vec![crate::object::status::StatusCause {
+            reason: reason.into(),
+            message,
+            field: field.into(),
+        }],
+    ))
+    .into_response()
+}
+
+/// The user a `SubjectAccessReview` spec names (`user`, `groups`, `uid`).
+fn spec_user(spec: &Value) -> UserInfo {
+    let str_of = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    UserInfo {
+        name: str_of(&spec["user"]),
+        uid: str_of(&spec["uid"]),
+        groups: spec["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|g| g.as_str().map(String::from))
+            .collect(),
+    }
+}
+
+fn access_review(server: &ApiServer, subject: Subject<'_>, body: &[u8]) -> Response {
+    let kind = subject.kind();
     let mut review: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
-        Err(e) => return bad_body("SelfSubjectAccessReview", e),
+        Err(e) => return bad_body(kind, e),
     };
     let spec = &review["spec"];
+    let given;
+    let user = match subject {
+        Subject::Caller(u) => u,
+        Subject::Given | Subject::Local(_) => {
+            given = spec_user(spec);
+            if given.name.is_empty() && given.groups.is_empty() {
+                return invalid_review(
+                    kind,
+                    "spec.user",
+                    "FieldValueInvalid",
+                    "Invalid value: \"\": at least one of user or group must be specified".into(),
+                );
+            }
+            &given
+        }
+    };
+    if let Subject::Local(ns) = subject {
+        let asked = spec["resourceAttributes"]["namespace"].as_str().unwrap_or_default();
+        if spec.get("nonResourceAttributes").is_some_and(|v| v.is_object()) {
+            return invalid_review(
+                kind,
+                "spec.nonResourceAttributes",
+                "FieldValueInvalid",
+                "Invalid value: \"\": disallowed on this kind of request".into(),
+            );
+        }
+        if asked != ns {
+            return invalid_review(
+                kind,
+                "spec.resourceAttributes.namespace",
+                "FieldValueInvalid",
+                format!("Invalid value: {asked:?}: must match metadata.namespace"),
+            );
+        }
+    }
     let str_of = |v: &Value| v.as_str().unwrap_or_default().to_string();
     let a = if let Some(r) = spec.get("resourceAttributes").filter(|v| v.is_object()) {
         Attributes {
@@ -88,17 +183,12 @@ fn access_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
     } else if let Some(n) = spec.get("nonResourceAttributes").filter(|v| v.is_object()) {
         Attributes { verb: str_of(&n["verb"]), path: str_of(&n["path"]), ..Default::default() }
     } else {
-        return ApiError::from(Status::invalid(
-            "authorization.k8s.io",
-            "SelfSubjectAccessReview",
-            "",
-            vec![crate::object::status::StatusCause {
-                reason: "FieldValueRequired".into(),
-                message: "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified".into(),
-                field: "spec.resourceAttributes".into(),
-            }],
-        ))
-        .into_response();
+        return invalid_review(
+            kind,
+            "spec.resourceAttributes",
+            "FieldValueRequired",
+            "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified".into(),
+        );
     };
     let d = rbac::authorize(server, user, &a);
     let mut status = json!({"allowed": d.allowed});
@@ -107,7 +197,46 @@ fn access_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
     }
     review["status"] = status;
     review["apiVersion"] = json!("authorization.k8s.io/v1");
-    review["kind"] = json!("SelfSubjectAccessReview");
+    review["kind"] = json!(kind);
+    let mut meta = json!({"creationTimestamp": null});
+    if let Subject::Local(ns) = subject {
+        meta["namespace"] = json!(ns);
+    }
+    review["metadata"] = meta;
+    created(&review)
+}
+
+/// `TokenReview`: who a bearer token (a static token or a ServiceAccount token this server
+/// issued) authenticates as. Without `--auth` no token authenticates anyone.
+fn token_review(server: &ApiServer, body: &[u8]) -> Response {
+    let mut review: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return bad_body("TokenReview", e),
+    };
+    let token = review["spec"]["token"].as_str().unwrap_or_default().to_string();
+    let user = server.auth().filter(|_| !token.is_empty()).and_then(|cfg| {
+        cfg.tokens
+            .lookup(&token)
+            .cloned()
+            .or_else(|| cfg.signer().verify(server, &token, server.clock().now().timestamp()))
+    });
+    let status = match user {
+        Some(u) => {
+            let mut info = json!({"username": u.name, "groups": u.groups});
+            if !u.uid.is_empty() {
+                info["uid"] = json!(u.uid);
+            }
+            let mut st = json!({"authenticated": true, "user": info});
+            if let Some(aud) = review["spec"]["audiences"].as_array().filter(|a| !a.is_empty()) {
+                st["audiences"] = Value::Array(aud.clone());
+            }
+            st
+        }
+        None => json!({"user": {}, "error": "[invalid bearer token]"}),
+    };
+    review["status"] = status;
+    review["apiVersion"] = json!("authentication.k8s.io/v1");
+    review["kind"] = json!("TokenReview");
     review["metadata"] = json!({"creationTimestamp": null});
     created(&review)
 }
