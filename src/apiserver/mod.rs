@@ -62,6 +62,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     uids: Arc<dyn UidSource>,
     auth: Option<Arc<auth::AuthConfig>>,
+    /// How many control planes (each with a simulated kubelet) run on this server.
+    kubelets: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -120,6 +122,7 @@ impl Builder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 uids: self.uids.unwrap_or_else(|| Arc::new(RandomUids::default())),
                 auth: self.auth,
+                kubelets: Default::default(),
             }),
         };
         server.bootstrap()?;
@@ -166,6 +169,7 @@ impl ApiServer {
                 clock: self.inner.clock.clone(),
                 uids: self.inner.uids.clone(),
                 auth: Some(Arc::new(auth)),
+                kubelets: self.inner.kubelets.clone(),
             }),
         };
         auth::bootstrap::ensure(&server)?;
@@ -175,6 +179,22 @@ impl ApiServer {
     /// The authentication configuration; `None` when every caller acts as `system:masters`.
     pub fn auth(&self) -> Option<&auth::AuthConfig> {
         self.inner.auth.as_deref()
+    }
+
+    /// True while a control plane runs on this server, so a simulated kubelet will finish
+    /// the graceful deletion of pods on nodes (without one they are removed at once).
+    pub fn kubelet_running(&self) -> bool {
+        self.inner.kubelets.load(std::sync::atomic::Ordering::Relaxed) > 0
+    }
+
+    /// Counts a control plane starting (`true`) or stopping (`false`).
+    pub(crate) fn kubelet_presence(&self, present: bool) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if present {
+            self.inner.kubelets.fetch_add(1, Relaxed);
+        } else {
+            self.inner.kubelets.fetch_sub(1, Relaxed);
+        }
     }
 
     /// Starts the control plane (simulated nodes, scheduler, kubelet, controllers) on a

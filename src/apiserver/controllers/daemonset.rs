@@ -4,9 +4,10 @@
 //! each pod is pinned to its node with a `matchFields` node affinity, as upstream, and bound
 //! by the scheduler. Rolling updates replace out-of-date pods `maxUnavailable` at a time.
 
-use super::replicaset::{pod_from_template, pods_by_owner};
+use super::pod::Pod;
+use super::replicaset::pod_from_template;
 use super::scheduler::unfit;
-use super::util::{int_or_percent, pod_active, pod_ready, template_hash, terminating};
+use super::util::{int_or_percent, template_hash, terminating};
 use super::{ControllerError, Manager, nodes, str_at};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -27,19 +28,23 @@ fn daemon_tolerations() -> Vec<Value> {
     t
 }
 
-fn node_of(pod: &Value) -> Option<String> {
-    if let Some(n) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) {
+fn node_of(pod: &Pod) -> Option<String> {
+    if let Some(n) = pod.node() {
         return Some(n.to_string());
     }
-    let terms = &pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    let terms = &pod.spec.affinity.as_ref()?["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
         ["nodeSelectorTerms"];
     terms[0]["matchFields"][0]["values"][0].as_str().map(String::from)
 }
 
 /// Syncs every DaemonSet.
 pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
-    let mut by_owner = pods_by_owner(m);
-    for ds in m.objects("apps", "daemonsets") {
+    let sets = m.objects("apps", "daemonsets");
+    if sets.is_empty() {
+        return Ok(());
+    }
+    let mut by_owner = m.pods_by_owner();
+    for ds in sets {
         let owned = by_owner.remove(str_at(&ds, "uid")).unwrap_or_default();
         if terminating(&ds) {
             continue;
@@ -59,7 +64,7 @@ pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
     Ok(())
 }
 
-fn sync_one(m: &mut Manager, ds: &Value, owned: Vec<Arc<Value>>) -> Result<(), ControllerError> {
+fn sync_one(m: &mut Manager, ds: &Value, owned: Vec<Arc<Pod>>) -> Result<(), ControllerError> {
     let hash = template_hash(&ds["spec"]["template"], None);
     let generation = ds["metadata"]["generation"].as_i64().unwrap_or(1);
     let mut tmpl = ds["spec"]["template"].clone();
@@ -81,22 +86,22 @@ fn sync_one(m: &mut Manager, ds: &Value, owned: Vec<Arc<Value>>) -> Result<(), C
         .filter(|n| unfit(&tmpl, n).is_none())
         .map(|n| str_at(n, "name").to_string())
         .collect();
-    let mut by_node: BTreeMap<String, Vec<Arc<Value>>> = BTreeMap::new();
+    let mut by_node: BTreeMap<String, Vec<Arc<Pod>>> = BTreeMap::new();
     let mut misscheduled = 0;
-    for p in owned.iter().filter(|p| pod_active(p)) {
+    for p in owned.iter().filter(|p| p.active()) {
         match node_of(p) {
             Some(n) if eligible.contains(&n) => by_node.entry(n).or_default().push(p.clone()),
             _ => {
                 misscheduled += 1;
-                let pn = str_at(p, "name").to_string();
-                m.delete("", "pods", str_at(p, "namespace"), &pn)?;
-                m.event(ds, "Normal", "SuccessfulDelete", &format!("Deleted pod: {pn}"), SOURCE);
+                m.delete("", "pods", p.namespace(), p.name())?;
+                let msg = format!("Deleted pod: {}", p.name());
+                m.event(ds, "Normal", "SuccessfulDelete", &msg, SOURCE);
             }
         }
     }
     // Failed daemon pods are replaced.
-    for p in owned.iter().filter(|p| p["status"]["phase"] == "Failed" && !terminating(p)) {
-        m.delete("", "pods", str_at(p, "namespace"), str_at(p, "name"))?;
+    for p in owned.iter().filter(|p| p.phase() == "Failed" && !p.terminating()) {
+        m.delete("", "pods", p.namespace(), p.name())?;
     }
     for node in &eligible {
         let list = by_node.entry(node.clone()).or_default();
@@ -105,28 +110,18 @@ fn sync_one(m: &mut Manager, ds: &Value, owned: Vec<Arc<Value>>) -> Result<(), C
             t["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = json!({
                 "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]});
             let pod = pod_from_template(ds, &t, None);
-            if let Some(p) = m.create("", "pods", pod)? {
-                m.event(
-                    ds,
-                    "Normal",
-                    "SuccessfulCreate",
-                    &format!("Created pod: {}", str_at(&p, "name")),
-                    SOURCE,
-                );
+            if let Some(p) = m.create_pod(pod)? {
+                let msg = format!("Created pod: {}", p.name());
+                m.event(ds, "Normal", "SuccessfulCreate", &msg, SOURCE);
                 list.push(p);
             }
         } else if list.len() > 1 {
             // Keep the oldest.
-            list.sort_by_key(|p| str_at(p, "creationTimestamp").to_string() + str_at(p, "name"));
+            list.sort_by_key(|p| (p.metadata.creation_timestamp.clone(), p.name().to_string()));
             for p in list.split_off(1) {
-                m.delete("", "pods", str_at(&p, "namespace"), str_at(&p, "name"))?;
-                m.event(
-                    ds,
-                    "Normal",
-                    "SuccessfulDelete",
-                    &format!("Deleted pod: {}", str_at(&p, "name")),
-                    SOURCE,
-                );
+                m.delete("", "pods", p.namespace(), p.name())?;
+                let msg = format!("Deleted pod: {}", p.name());
+                m.event(ds, "Normal", "SuccessfulDelete", &msg, SOURCE);
             }
         }
     }
@@ -142,7 +137,7 @@ fn sync_one(m: &mut Manager, ds: &Value, owned: Vec<Arc<Value>>) -> Result<(), C
         .max(1);
         let unavailable = eligible
             .iter()
-            .filter(|n| !by_node.get(*n).is_some_and(|l| l.iter().any(|p| pod_ready(p))))
+            .filter(|n| !by_node.get(*n).is_some_and(|l| l.iter().any(|p| p.ready())))
             .count() as i64;
         let mut budget = max_unavailable - unavailable;
         for node in &eligible {
@@ -151,29 +146,23 @@ fn sync_one(m: &mut Manager, ds: &Value, owned: Vec<Arc<Value>>) -> Result<(), C
             }
             let Some(list) = by_node.get_mut(node) else { continue };
             if let Some(p) = list.first().cloned()
-                && p["metadata"]["labels"]["controller-revision-hash"] != hash.as_str()
-                && pod_ready(&p)
+                && p.label("controller-revision-hash") != Some(hash.as_str())
+                && p.ready()
             {
-                m.delete("", "pods", str_at(&p, "namespace"), str_at(&p, "name"))?;
-                m.event(
-                    ds,
-                    "Normal",
-                    "SuccessfulDelete",
-                    &format!("Deleted pod: {}", str_at(&p, "name")),
-                    SOURCE,
-                );
+                m.delete("", "pods", p.namespace(), p.name())?;
+                let msg = format!("Deleted pod: {}", p.name());
+                m.event(ds, "Normal", "SuccessfulDelete", &msg, SOURCE);
                 list.clear();
                 budget -= 1;
             }
         }
     }
-    let pods: Vec<&Arc<Value>> = by_node.values().flatten().collect();
+    let pods: Vec<&Arc<Pod>> = by_node.values().flatten().collect();
     let scheduled = pods.len() as i64;
-    let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
-    let updated = pods
-        .iter()
-        .filter(|p| p["metadata"]["labels"]["controller-revision-hash"] == hash.as_str())
-        .count() as i64;
+    let ready = pods.iter().filter(|p| p.ready()).count() as i64;
+    let updated =
+        pods.iter().filter(|p| p.label("controller-revision-hash") == Some(hash.as_str())).count()
+            as i64;
     let mut status = json!({"currentNumberScheduled": scheduled, "desiredNumberScheduled": desired,
         "numberMisscheduled": misscheduled, "numberReady": ready, "observedGeneration": generation,
         "updatedNumberScheduled": updated, "numberAvailable": ready});

@@ -7,8 +7,9 @@
 //! As kube-apiserver's defaulting does, a Job without a selector gets one on its
 //! `batch.kubernetes.io/controller-uid` label, which its pod template then carries.
 
-use super::replicaset::{deletion_rank, pod_from_template, pods_by_owner};
-use super::util::{pod_active, pod_ready, terminating};
+use super::pod::Pod;
+use super::replicaset::{deletion_rank, pod_from_template};
+use super::util::terminating;
 use super::{ControllerError, Manager, str_at};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -41,8 +42,12 @@ fn parse(t: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
 
 /// Syncs every Job.
 pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
-    let mut by_owner = pods_by_owner(m);
-    for job in m.objects("batch", "jobs") {
+    let jobs = m.objects("batch", "jobs");
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let mut by_owner = m.pods_by_owner();
+    for job in jobs {
         let owned = by_owner.remove(str_at(&job, "uid")).unwrap_or_default();
         if terminating(&job) {
             continue;
@@ -87,17 +92,16 @@ fn ttl(m: &mut Manager, job: &Value) -> Result<(), ControllerError> {
     Ok(())
 }
 
-fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), ControllerError> {
+fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Pod>>) -> Result<(), ControllerError> {
     let now = m.now();
     let now_s = m.now_str();
     let spec = &job["spec"];
     let parallelism = spec["parallelism"].as_i64().unwrap_or(1).max(0);
     let completions = spec["completions"].as_i64();
     let backoff_limit = spec["backoffLimit"].as_i64().unwrap_or(6);
-    let mut active: Vec<Arc<Value>> = owned.iter().filter(|p| pod_active(p)).cloned().collect();
-    let succeeded = owned.iter().filter(|p| p["status"]["phase"] == "Succeeded").count() as i64;
-    let failed_pods: Vec<&Arc<Value>> =
-        owned.iter().filter(|p| p["status"]["phase"] == "Failed").collect();
+    let mut active: Vec<Arc<Pod>> = owned.iter().filter(|p| p.active()).cloned().collect();
+    let succeeded = owned.iter().filter(|p| p.phase() == "Succeeded").count() as i64;
+    let failed_pods: Vec<&Arc<Pod>> = owned.iter().filter(|p| p.phase() == "Failed").collect();
     let failed = failed_pods.len() as i64;
     let start =
         job["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| now_s.clone());
@@ -125,9 +129,9 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
 
     if let Some((_, _, _)) = &outcome {
         for p in active.drain(..) {
-            let pn = str_at(&p, "name").to_string();
-            m.delete("", "pods", str_at(&p, "namespace"), &pn)?;
-            m.event(job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {pn}"), SOURCE);
+            m.delete("", "pods", p.namespace(), p.name())?;
+            let msg = format!("Deleted pod: {}", p.name());
+            m.event(job, "Normal", "SuccessfulDelete", &msg, SOURCE);
         }
     } else {
         let want = match completions {
@@ -141,10 +145,9 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
         let last_failure = failed_pods
             .iter()
             .filter_map(|p| {
-                p["status"]["containerStatuses"][0]["state"]["terminated"]["finishedAt"]
-                    .as_str()
-                    .and_then(parse)
+                p.status.container_statuses.first()?.terminated.as_ref()?.finished_at.as_deref()
             })
+            .filter_map(parse)
             .max();
         let base = m.options().job_backoff;
         let delay = if failed == 0 {
@@ -161,14 +164,9 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
                     tmpl["spec"]["restartPolicy"] = json!("Never");
                 }
                 let pod = pod_from_template(job, &tmpl, None);
-                if let Some(p) = m.create("", "pods", pod)? {
-                    m.event(
-                        job,
-                        "Normal",
-                        "SuccessfulCreate",
-                        &format!("Created pod: {}", str_at(&p, "name")),
-                        SOURCE,
-                    );
+                if let Some(p) = m.create_pod(pod)? {
+                    let msg = format!("Created pod: {}", p.name());
+                    m.event(job, "Normal", "SuccessfulCreate", &msg, SOURCE);
                     active.push(p);
                 }
             }
@@ -176,14 +174,14 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
             active.sort_by_key(|p| deletion_rank(p));
             let n = active.len() - want;
             for p in active.drain(..n) {
-                let pn = str_at(&p, "name").to_string();
-                m.delete("", "pods", str_at(&p, "namespace"), &pn)?;
-                m.event(job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {pn}"), SOURCE);
+                m.delete("", "pods", p.namespace(), p.name())?;
+                let msg = format!("Deleted pod: {}", p.name());
+                m.event(job, "Normal", "SuccessfulDelete", &msg, SOURCE);
             }
         }
     }
 
-    let mut status = json!({"startTime": start, "ready": active.iter().filter(|p| pod_ready(p)).count(),
+    let mut status = json!({"startTime": start, "ready": active.iter().filter(|p| p.ready()).count(),
         "terminating": 0, "uncountedTerminatedPods": {}});
     if !active.is_empty() {
         status["active"] = json!(active.len());

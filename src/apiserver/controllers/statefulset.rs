@@ -6,8 +6,9 @@
 //! revisions as ControllerRevisions (`controller-revision-hash`), rolled out in reverse
 //! ordinal order down to `partition`.
 
-use super::replicaset::{pod_from_template, pods_by_owner};
-use super::util::{owner_ref, pod_active, pod_finished, pod_ready, template_hash, terminating};
+use super::pod::Pod;
+use super::replicaset::pod_from_template;
+use super::util::{owner_ref, template_hash, terminating};
 use super::{ControllerError, Manager, str_at};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -22,8 +23,12 @@ fn ordinal(sts: &str, pod: &str) -> Option<i64> {
 
 /// Syncs every StatefulSet.
 pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
-    let mut by_owner = pods_by_owner(m);
-    for sts in m.objects("apps", "statefulsets") {
+    let sets = m.objects("apps", "statefulsets");
+    if sets.is_empty() {
+        return Ok(());
+    }
+    let mut by_owner = m.pods_by_owner();
+    for sts in sets {
         let owned = by_owner.remove(str_at(&sts, "uid")).unwrap_or_default();
         if terminating(&sts) {
             continue;
@@ -144,7 +149,7 @@ fn ensure_claims(m: &mut Manager, sts: &Value, i: i64) -> Result<(), ControllerE
     Ok(())
 }
 
-fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), ControllerError> {
+fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Pod>>) -> Result<(), ControllerError> {
     let name = str_at(sts, "name").to_string();
     let ns = str_at(sts, "namespace").to_string();
     let replicas = sts["spec"]["replicas"].as_i64().unwrap_or(1).max(0);
@@ -159,20 +164,20 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
     let partition =
         sts["spec"]["updateStrategy"]["rollingUpdate"]["partition"].as_i64().unwrap_or(0);
 
-    let mut pods: BTreeMap<i64, Arc<Value>> = BTreeMap::new();
+    let mut pods: BTreeMap<i64, Arc<Pod>> = BTreeMap::new();
     for p in owned {
-        if let Some(i) = ordinal(&name, str_at(&p, "name")) {
+        if let Some(i) = ordinal(&name, p.name()) {
             pods.insert(i, p);
         }
     }
-    let healthy = |p: &Value| pod_active(p) && p["status"]["phase"] == "Running" && pod_ready(p);
+    let healthy = |p: &Pod| p.active() && p.phase() == "Running" && p.ready();
     let mut changed = false;
 
     // Create (or replace failed) pods below `replicas`, in order.
     for i in 0..replicas {
         match pods.get(&i).cloned() {
-            Some(p) if pod_finished(&p) => {
-                m.delete("", "pods", &ns, str_at(&p, "name"))?;
+            Some(p) if p.finished() => {
+                m.delete("", "pods", &ns, p.name())?;
                 m.event(
                     sts,
                     "Normal",
@@ -200,7 +205,7 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
                     current_rev.clone()
                 };
                 let pod = pod_for(m, sts, i, &rev);
-                if let Some(p) = m.create("", "pods", pod)? {
+                if let Some(p) = m.create_pod(pod)? {
                     m.event(
                         sts,
                         "Normal",
@@ -218,17 +223,17 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
         }
     }
     // Scale down from the highest ordinal, one at a time unless Parallel.
-    let all_healthy_below = |pods: &BTreeMap<i64, Arc<Value>>| {
+    let all_healthy_below = |pods: &BTreeMap<i64, Arc<Pod>>| {
         (0..replicas).all(|i| pods.get(&i).is_some_and(|p| healthy(p)))
     };
     if !changed && (parallel || all_healthy_below(&pods)) {
         let extra: Vec<i64> = pods.keys().rev().copied().filter(|i| *i >= replicas).collect();
         for i in extra {
             if let Some(p) = pods.remove(&i) {
-                if terminating(&p) {
+                if p.terminating() {
                     continue;
                 }
-                m.delete("", "pods", &ns, str_at(&p, "name"))?;
+                m.delete("", "pods", &ns, p.name())?;
                 m.event(
                     sts,
                     "Normal",
@@ -247,9 +252,9 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
     if !changed && !on_delete && all_healthy_below(&pods) {
         for i in (partition..replicas).rev() {
             if let Some(p) = pods.get(&i).cloned()
-                && p["metadata"]["labels"]["controller-revision-hash"] != update_rev.as_str()
+                && p.label("controller-revision-hash") != Some(update_rev.as_str())
             {
-                m.delete("", "pods", &ns, str_at(&p, "name"))?;
+                m.delete("", "pods", &ns, p.name())?;
                 m.event(
                     sts,
                     "Normal",
@@ -263,13 +268,11 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
         }
     }
 
-    let counted: Vec<&Arc<Value>> = pods.values().filter(|p| pod_active(p)).collect();
-    let rev_of = |p: &Value| {
-        p["metadata"]["labels"]["controller-revision-hash"].as_str().unwrap_or_default().to_string()
-    };
+    let counted: Vec<&Arc<Pod>> = pods.values().filter(|p| p.active()).collect();
+    let rev_of = |p: &Pod| p.label("controller-revision-hash").unwrap_or_default().to_string();
     let updated = counted.iter().filter(|p| rev_of(p) == update_rev).count() as i64;
     let current = counted.iter().filter(|p| rev_of(p) == current_rev).count() as i64;
-    let ready = counted.iter().filter(|p| pod_ready(p)).count() as i64;
+    let ready = counted.iter().filter(|p| p.ready()).count() as i64;
     let new_current = if updated == replicas && counted.len() as i64 == replicas {
         update_rev.clone()
     } else {
