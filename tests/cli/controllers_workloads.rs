@@ -339,3 +339,152 @@ spec:
     });
     assert_eq!(p["spec"]["nodeName"], "fast");
 }
+
+/// A StatefulSet whose pods take long to stop (the test's clock is frozen), so a condemned
+/// pod stays Terminating until it is force-deleted.
+const STS_POLICY: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 3
+  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete, whenScaled: Delete}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata:
+      labels: {app: db}
+      annotations: {kctl.dev/shutdown-seconds: \"10\"}
+    spec: {containers: [{name: db, image: postgres}]}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: keep}
+spec:
+  serviceName: keep
+  replicas: 2
+  selector: {matchLabels: {app: keep}}
+  template:
+    metadata: {labels: {app: keep}}
+    spec: {containers: [{name: k, image: redis}]}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+";
+
+fn names(c: &Cluster, args: &[&str]) -> Vec<String> {
+    let mut n: Vec<String> = c.items(args).iter().map(|o| name(o).to_string()).collect();
+    n.sort();
+    n
+}
+
+/// `(kind, name)` of each owner reference of a claim.
+fn claim_owners(c: &Cluster, claim: &str) -> Vec<(String, String)> {
+    let v = c.json(&["pvc", claim]);
+    v["metadata"]["ownerReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            (s(&r["kind"]), s(&r["name"]))
+        })
+        .collect()
+}
+
+#[test]
+fn statefulset_claim_retention_policy() {
+    let c = Cluster::start(3, &[]);
+    c.apply(STS_POLICY);
+    for s in ["sts/db", "sts/keep"] {
+        let r = c.kubectl(&["rollout", "status", s, "--timeout=20s"]);
+        assert_eq!(r.code, 0, "{r}");
+    }
+    // The default policy is filled in; whenDeleted: Delete makes the set own every claim.
+    assert_eq!(
+        c.json(&["sts", "keep"])["spec"]["persistentVolumeClaimRetentionPolicy"],
+        serde_json::json!({"whenDeleted": "Retain", "whenScaled": "Retain"})
+    );
+    let db = c.json(&["sts", "db"]);
+    for i in 0..3 {
+        let pvc = c.json(&["pvc", &format!("data-db-{i}")]);
+        let r = &pvc["metadata"]["ownerReferences"];
+        assert_eq!(r.as_array().map(Vec::len), Some(1), "{pvc}");
+        assert_eq!(r[0]["kind"], "StatefulSet");
+        assert_eq!(r[0]["uid"], db["metadata"]["uid"]);
+        assert_eq!(r[0]["controller"], true);
+        assert_eq!(r[0]["blockOwnerDeletion"], true);
+    }
+    for i in 0..2 {
+        assert_eq!(claim_owners(&c, &format!("data-keep-{i}")), []);
+    }
+
+    // whenScaled: Delete — the condemned pod alone owns its claim before it is deleted; the next
+    // pod waits until it has gone; the claim goes with it.
+    c.ok(&["scale", "sts", "db", "--replicas=1"]);
+    let doomed = c.until("db-2 terminating", |c| {
+        let p = c.json(&["pod", "db-2"]);
+        p["metadata"]["deletionTimestamp"].is_string().then_some(p)
+    });
+    assert_eq!(claim_owners(&c, "data-db-2"), [("Pod".into(), "db-2".into())]);
+    let pod_ref = c.json(&["pvc", "data-db-2"])["metadata"]["ownerReferences"][0].clone();
+    assert_eq!(pod_ref["uid"], doomed["metadata"]["uid"]);
+    assert!(pod_ref["controller"].is_null(), "{pod_ref}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(c.json(&["pod", "db-1"])["metadata"]["deletionTimestamp"].is_null());
+    assert_eq!(claim_owners(&c, "data-db-1"), [("StatefulSet".into(), "db".into())]);
+    let r = c.kubectl(&["delete", "pod", "db-2", "--grace-period=0", "--force"]);
+    assert_eq!(r.code, 0, "{r}");
+    c.until("db-1 terminating", |c| {
+        let p = c.json(&["pod", "db-1"]);
+        p["metadata"]["deletionTimestamp"].is_string().then_some(())
+    });
+    c.until("data-db-2 collected", |c| {
+        (names(c, &["pvc", "-l", "app=db"]) == ["data-db-0", "data-db-1"]).then_some(())
+    });
+    c.ok(&["delete", "pod", "db-1", "--grace-period=0", "--force"]);
+    c.until("data-db-1 collected", |c| {
+        (names(c, &["pvc", "-l", "app=db"]) == ["data-db-0"]).then_some(())
+    });
+    assert_eq!(names(&c, &["pods", "-l", "app=db"]), ["db-0"]);
+    assert_eq!(
+        sts_events_of(&c, "db")[6..],
+        [
+            "delete Pod db-2 in StatefulSet db successful",
+            "delete Pod db-1 in StatefulSet db successful"
+        ]
+    );
+
+    // Retain: a scale down keeps the claim and the pod that comes back re-uses it.
+    let before = c.json(&["pvc", "data-keep-1"])["metadata"]["uid"].clone();
+    c.ok(&["scale", "sts", "keep", "--replicas=1"]);
+    c.until("keep-1 gone", |c| (names(c, &["pods", "-l", "app=keep"]) == ["keep-0"]).then_some(()));
+    assert_eq!(names(&c, &["pvc", "-l", "app=keep"]), ["data-keep-0", "data-keep-1"]);
+    c.ok(&["scale", "sts", "keep", "--replicas=2"]);
+    assert_eq!(c.kubectl(&["rollout", "status", "sts/keep", "--timeout=20s"]).code, 0);
+    assert_eq!(c.json(&["pvc", "data-keep-1"])["metadata"]["uid"], before);
+    assert_eq!(
+        c.json(&["pod", "keep-1"])["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"],
+        "data-keep-1"
+    );
+
+    // whenDeleted: Delete — the claims go with the set; Retain keeps them.
+    c.ok(&["delete", "sts", "db", "keep"]);
+    c.until("db claims collected", |c| names(c, &["pvc", "-l", "app=db"]).is_empty().then_some(()));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(names(&c, &["pvc", "-l", "app=keep"]), ["data-keep-0", "data-keep-1"]);
+}
+
+fn sts_events_of(c: &Cluster, set: &str) -> Vec<String> {
+    c.events()
+        .into_iter()
+        .filter(|(r, o, _)| o == set && r.starts_with("Successful"))
+        .map(|(_, _, m)| m)
+        .collect()
+}

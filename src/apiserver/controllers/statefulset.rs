@@ -5,6 +5,12 @@
 //! `<template>-<name>-<ordinal>`, kept when its pod goes and re-used when it returns;
 //! revisions as ControllerRevisions (`controller-revision-hash`), rolled out in reverse
 //! ordinal order down to `partition`.
+//!
+//! `persistentVolumeClaimRetentionPolicy` decides what becomes of the claims: with
+//! `whenDeleted: Delete` every claim is owned by the StatefulSet (the garbage collector
+//! removes them with it); with `whenScaled: Delete` the claims of a pod condemned by a scale
+//! down are owned by that pod before it is deleted, so they go once it is gone. `Retain`
+//! (the default for both) leaves them for the pod that comes back.
 
 use super::pod::Pod;
 use super::replicaset::pod_from_template;
@@ -35,6 +41,7 @@ pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
         }
         if sts["spec"]["updateStrategy"]["type"].is_null()
             || sts["spec"]["podManagementPolicy"].is_null()
+            || sts["spec"]["persistentVolumeClaimRetentionPolicy"].is_null()
         {
             // kube-apiserver's defaulting, which clients such as `kubectl rollout` rely on.
             let mut new = (*sts).clone();
@@ -50,6 +57,12 @@ pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
             }
             if new["spec"]["revisionHistoryLimit"].is_null() {
                 new["spec"]["revisionHistoryLimit"] = json!(10);
+            }
+            let policy = &mut new["spec"]["persistentVolumeClaimRetentionPolicy"];
+            for f in ["whenDeleted", "whenScaled"] {
+                if policy[f].is_null() {
+                    policy[f] = json!("Retain");
+                }
             }
             m.update("apps", "statefulsets", &sts, new)?;
             continue;
@@ -138,13 +151,84 @@ fn ensure_claims(m: &mut Manager, sts: &Value, i: i64) -> Result<(), ControllerE
         if spec["volumeMode"].is_null() {
             spec["volumeMode"] = json!("Filesystem");
         }
-        let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        let mut pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
             "metadata": {"name": claim, "namespace": ns, "labels": labels},
             "spec": spec, "status": {"phase": "Pending"}});
+        if deletes_claims(sts, "whenDeleted") {
+            pvc["metadata"]["ownerReferences"] = json!([owner_ref(sts)]);
+        }
         if m.create("", "persistentvolumeclaims", pvc)?.is_some() {
             let msg = format!("create Claim {claim} Pod {name}-{i} in StatefulSet {name} success");
             m.event(sts, "Normal", "SuccessfulCreate", &msg, SOURCE);
         }
+    }
+    Ok(())
+}
+
+/// True when the retention policy says `Delete` for `when` (`whenDeleted`, `whenScaled`).
+fn deletes_claims(sts: &Value, when: &str) -> bool {
+    sts["spec"]["persistentVolumeClaimRetentionPolicy"][when] == "Delete"
+}
+
+/// The names of the claims of ordinal `i`.
+fn claim_names(sts: &Value, i: i64) -> Vec<String> {
+    let name = str_at(sts, "name");
+    sts["spec"]["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| format!("{}-{name}-{i}", t["metadata"]["name"].as_str().unwrap_or_default()))
+        .collect()
+}
+
+/// A plain (non-controller) owner reference to a pod, as the StatefulSet controller puts on
+/// the claims of a condemned pod.
+fn pod_owner_ref(p: &Pod) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "name": p.name(), "uid": p.uid()})
+}
+
+/// Brings the owner references of ordinal `i`'s claims in line with the retention policy:
+/// `condemned` (the pod a scale down is about to delete) owns them under `whenScaled:
+/// Delete`; otherwise the StatefulSet does under `whenDeleted: Delete`.
+fn own_claims(
+    m: &mut Manager,
+    sts: &Value,
+    i: i64,
+    condemned: Option<&Pod>,
+) -> Result<(), ControllerError> {
+    let ns = str_at(sts, "namespace").to_string();
+    let set_uid = str_at(sts, "uid").to_string();
+    // A condemned pod's claims are the pod's alone, so they go with it.
+    let pod_ref = condemned.filter(|_| deletes_claims(sts, "whenScaled")).map(pod_owner_ref);
+    let set_ref = (pod_ref.is_none() && deletes_claims(sts, "whenDeleted")).then(|| owner_ref(sts));
+    for claim in claim_names(sts, i) {
+        let Some(pvc) = m.cached("", "persistentvolumeclaims", &ns, &claim) else { continue };
+        if terminating(&pvc) {
+            continue;
+        }
+        let mut refs: Vec<Value> =
+            pvc["metadata"]["ownerReferences"].as_array().cloned().unwrap_or_default();
+        // Our references are the set's and pods' of this set's ordinal; others are kept.
+        let ours = |r: &Value| {
+            r["uid"] == set_uid.as_str()
+                || (r["kind"] == "Pod" && r["name"] == format!("{}-{i}", str_at(sts, "name")))
+        };
+        let mut want: Vec<Value> = refs.iter().filter(|r| !ours(r)).cloned().collect();
+        want.extend(set_ref.clone());
+        want.extend(pod_ref.clone());
+        let have: Vec<&Value> = refs.iter().filter(|r| ours(r)).collect();
+        let wanted: Vec<&Value> = want.iter().filter(|r| ours(r)).collect();
+        if have.len() == wanted.len() && have.iter().all(|h| wanted.contains(h)) {
+            continue;
+        }
+        refs = want;
+        let mut new = (*pvc).clone();
+        if refs.is_empty() {
+            crate::object::meta::metadata_mut(&mut new).remove("ownerReferences");
+        } else {
+            new["metadata"]["ownerReferences"] = Value::Array(refs);
+        }
+        m.update("", "persistentvolumeclaims", &pvc, new)?;
     }
     Ok(())
 }
@@ -231,8 +315,13 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Pod>>) -> Result<(), Co
         for i in extra {
             if let Some(p) = pods.remove(&i) {
                 if p.terminating() {
-                    continue;
+                    // One at a time: the next goes once this one is gone.
+                    if parallel {
+                        continue;
+                    }
+                    break;
                 }
+                own_claims(m, sts, i, Some(&p))?;
                 m.delete("", "pods", &ns, p.name())?;
                 m.event(
                     sts,
@@ -265,6 +354,14 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Pod>>) -> Result<(), Co
                 pods.remove(&i);
                 break;
             }
+        }
+    }
+
+    // The claims of the pods that stay follow the policy too (it may have changed, or a scale
+    // up may have saved a pod whose claims were condemned).
+    for (&i, p) in &pods {
+        if i < replicas && !p.terminating() {
+            own_claims(m, sts, i, None)?;
         }
     }
 
