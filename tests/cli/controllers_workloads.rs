@@ -488,3 +488,86 @@ fn sts_events_of(c: &Cluster, set: &str) -> Vec<String> {
         .map(|(_, _, m)| m)
         .collect()
 }
+
+/// `(reason, pod name)` of the DaemonSet's create and delete events, in order.
+fn ds_pod_events(c: &Cluster) -> Vec<(String, String)> {
+    c.events()
+        .into_iter()
+        .filter(|(r, o, _)| o == "agent" && r.starts_with("Successful"))
+        .map(|(r, _, m)| (r, m.rsplit(' ').next().unwrap_or_default().to_string()))
+        .collect()
+}
+
+#[test]
+fn daemonset_rolling_update_with_max_surge() {
+    let c = Cluster::start(3, &[]);
+    c.apply(&DS.replace(
+        "spec:\n  selector",
+        "spec:\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n  selector",
+    ));
+    assert_eq!(c.kubectl(&["rollout", "status", "ds/agent", "--timeout=20s"]).code, 0);
+    let first: Vec<(String, String)> = ds_pod_events(&c);
+    assert_eq!(first.len(), 3);
+    let node_of = |c: &Cluster, pod: &str| {
+        c.json(&["pod", pod])["spec"]["nodeName"].as_str().unwrap_or_default().to_string()
+    };
+    let old: Vec<(String, String)> =
+        first.iter().map(|(_, p)| (node_of(&c, p), p.clone())).collect();
+
+    // Each node gets its updated pod before its old pod goes, one node at a time.
+    c.ok(&["set", "image", "ds/agent", "a=agent:2"]);
+    assert_eq!(c.kubectl(&["rollout", "status", "ds/agent", "--timeout=20s"]).code, 0);
+    let ev = ds_pod_events(&c)[3..].to_vec();
+    assert_eq!(ev.len(), 6, "{ev:?}");
+    let mut surging = 0;
+    let mut max_surging = 0;
+    for (reason, _) in &ev {
+        surging += if reason == "SuccessfulCreate" { 1 } else { -1 };
+        max_surging = max_surging.max(surging);
+        assert!(surging >= 0, "an old pod went before its replacement: {ev:?}");
+    }
+    assert_eq!(max_surging, 2, "{ev:?}");
+    let deleted: Vec<&String> =
+        ev.iter().filter(|(r, _)| r == "SuccessfulDelete").map(|(_, p)| p).collect();
+    let old_names: Vec<&String> = old.iter().map(|(_, p)| p).collect();
+    assert_eq!(deleted, old_names, "old pods go in node order");
+    // Every delete follows the creation of the pod replacing it on the same node.
+    for (n, (_, old_pod)) in old.iter().enumerate() {
+        let del = ev.iter().position(|(r, p)| r == "SuccessfulDelete" && p == old_pod).unwrap();
+        let node = &old[n].0;
+        let created = ev[..del]
+            .iter()
+            .filter(|(r, _)| r == "SuccessfulCreate")
+            .any(|(_, p)| node_of(&c, p) == *node);
+        assert!(created, "{old_pod} went before its replacement on {node}: {ev:?}");
+    }
+    let ds = c.json(&["ds", "agent"]);
+    assert_eq!(ds["status"]["updatedNumberScheduled"], 3);
+    assert_eq!(ds["status"]["numberAvailable"], 3);
+
+    // Updated pods that never turn available: one node surges and the rollout holds with
+    // every old pod still running.
+    c.ok(&[
+        "patch",
+        "ds",
+        "agent",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"template":{"metadata":{"annotations":{"kctl.dev/ready":"false"}}}}}"#,
+    ]);
+    c.until("one surge pod", |c| (c.items(&["pods", "-l", "app=agent"]).len() == 4).then_some(()));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let pods = c.items(&["pods", "-l", "app=agent"]);
+    assert_eq!(pods.len(), 4);
+    let mut nodes: Vec<String> =
+        pods.iter().map(|p| p["spec"]["nodeName"].as_str().unwrap_or("-").to_string()).collect();
+    nodes.sort();
+    nodes.dedup();
+    assert_eq!(nodes.len(), 3);
+    let ds = c.json(&["ds", "agent"]);
+    assert_eq!(ds["status"]["numberAvailable"], 3);
+    assert_eq!(ds["status"]["updatedNumberScheduled"], 0);
+    assert!(ds["status"]["numberUnavailable"].is_null(), "{}", ds["status"]);
+    let r = c.kubectl(&["rollout", "status", "ds/agent", "--timeout=1s"]);
+    assert_eq!(r.code, 1, "{r}");
+}
