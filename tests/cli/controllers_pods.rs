@@ -136,3 +136,62 @@ fn bound_pods_terminate_gracefully_and_force_deletion_is_immediate() {
     assert_eq!((r.code, r.stdout.as_str()), (0, "pod \"pending\" deleted\n"));
     assert!(get(&env, "pending").is_none());
 }
+
+#[test]
+fn job_failures_a_pod_failure_policy_ignores_do_not_count() {
+    let clock = ManualClock::new(at(TEST_NOW));
+    let server = kctl::apiserver::ApiServer::builder()
+        .clock(Arc::new(clock.clone()))
+        .uids(Arc::new(SeededUids::new(9)))
+        .build()
+        .unwrap();
+    let _controllers = server.start_controllers(Default::default()).unwrap();
+    let env = TestEnv::in_process_with(server);
+    env.write(
+        "job.yaml",
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: flaky}
+spec:
+  backoffLimit: 0
+  podFailurePolicy:
+    rules:
+    - action: Ignore
+      onExitCodes: {operator: In, values: [137]}
+  template:
+    metadata:
+      annotations: {kctl.dev/exit-code: \"137\", kctl.dev/duration-seconds: \"10\"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox}]
+",
+    );
+    let r = env.kubectl(&["apply", "-f", "job.yaml"]);
+    assert_eq!(r.code, 0, "{r}");
+    let pods = |env: &TestEnv| {
+        let r = env.kubectl(&["get", "pods", "-l", "job-name=flaky", "-o", "json"]);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap_or_default();
+        let mut phases: Vec<String> = v["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p["status"]["phase"].as_str().unwrap_or_default().to_string())
+            .collect();
+        phases.sort();
+        phases
+    };
+    until(&env, "the first pod running", |e| (pods(e) == ["Running"]).then_some(()));
+    for (t, failed) in [("2026-01-02T03:04:15Z", 1), ("2026-01-02T03:04:25Z", 2)] {
+        clock.set(at(t));
+        until(&env, "a replacement", |e| {
+            let mut want = vec!["Failed".to_string(); failed];
+            want.push("Running".into());
+            (pods(e) == want).then_some(())
+        });
+    }
+    let r = env.kubectl(&["get", "job", "flaky", "-o", "json"]);
+    let job: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(job["status"]["conditions"].is_null(), "{}", job["status"]);
+    assert!(job["status"]["failed"].is_null(), "{}", job["status"]);
+    assert_eq!(job["status"]["active"], 1);
+}

@@ -571,3 +571,132 @@ fn daemonset_rolling_update_with_max_surge() {
     let r = c.kubectl(&["rollout", "status", "ds/agent", "--timeout=1s"]);
     assert_eq!(r.code, 1, "{r}");
 }
+
+#[test]
+fn indexed_job_and_pod_failure_policy() {
+    let c = Cluster::start_with_env(2, &[], &[("KCTL_TEST_JOB_BACKOFF_MS", "0")]);
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: idx}
+spec:
+  completions: 4
+  parallelism: 2
+  completionMode: Indexed
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: w, image: busybox}]
+",
+    );
+    let job = c.until("the indexed job to complete", |c| {
+        let j = c.json(&["job", "idx"]);
+        j["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Complete"))
+            .then_some(j)
+    });
+    assert_eq!(job["status"]["completedIndexes"], "0-3");
+    assert_eq!(job["status"]["succeeded"], 4);
+    let uid = job["metadata"]["uid"].as_str().unwrap();
+    let mut pods = c.items(&["pods", "-l", "job-name=idx"]);
+    pods.sort_by_key(|p| {
+        p["metadata"]["labels"]["batch.kubernetes.io/job-completion-index"].to_string()
+    });
+    assert_eq!(pods.len(), 4);
+    for (i, p) in pods.iter().enumerate() {
+        let i = i.to_string();
+        assert!(generated_from(name(p), &format!("idx-{i}")), "{}", name(p));
+        assert_eq!(owner(p), ("Job".into(), "idx".into(), uid.into()));
+        assert_eq!(p["metadata"]["annotations"]["batch.kubernetes.io/job-completion-index"], i);
+        assert_eq!(p["metadata"]["labels"]["batch.kubernetes.io/job-completion-index"], i);
+        assert_eq!(p["spec"]["hostname"], format!("idx-{i}"));
+        assert_eq!(
+            p["spec"]["containers"][0]["env"][0],
+            serde_json::json!({"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef":
+                {"fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"}}})
+        );
+        assert_eq!(phase(p), "Succeeded");
+    }
+    // Pods are made for the lowest free indexes first.
+    let created: Vec<String> = c
+        .events()
+        .into_iter()
+        .filter(|(r, o, _)| o == "idx" && r == "SuccessfulCreate")
+        .map(|(_, _, m)| m.split('-').nth(1).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(created, ["0", "1", "2", "3"]);
+
+    // podFailurePolicy: exit code 3 of container `main` matches the FailJob rule (index 1),
+    // failing the Job at once, well within its backoffLimit.
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: policy}
+spec:
+  backoffLimit: 6
+  podFailurePolicy:
+    rules:
+    - action: Ignore
+      onExitCodes: {operator: In, values: [1, 2]}
+    - action: FailJob
+      onExitCodes: {containerName: main, operator: In, values: [3]}
+  template:
+    metadata:
+      annotations: {kctl.dev/exit-code: \"3\"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox}]
+",
+    );
+    let job = c.until("the job to fail", |c| {
+        let j = c.json(&["job", "policy"]);
+        j["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Failed"))
+            .then_some(j)
+    });
+    let pods = c.items(&["pods", "-l", "job-name=policy"]);
+    assert_eq!(pods.len(), 1);
+    let conds: Vec<(&str, &str)> = job["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["type"].as_str().unwrap(), c["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(conds, [("FailureTarget", "PodFailurePolicy"), ("Failed", "PodFailurePolicy")]);
+    assert_eq!(
+        job["status"]["conditions"][1]["message"],
+        format!(
+            "Container main for pod default/{} failed with exit code 3 matching FailJob rule at index 1",
+            name(&pods[0])
+        )
+    );
+    assert_eq!(job["status"]["failed"], 1);
+
+    // A failure no rule matches counts against backoffLimit (NotIn [1] does not match 1).
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: counted}
+spec:
+  backoffLimit: 1
+  podFailurePolicy:
+    rules:
+    - action: Ignore
+      onExitCodes: {operator: NotIn, values: [1]}
+  template:
+    metadata:
+      annotations: {kctl.dev/exit-code: \"1\"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox}]
+",
+    );
+    let job = c.until("the counted job to fail", |c| {
+        let j = c.json(&["job", "counted"]);
+        (j["status"]["conditions"][1]["type"] == "Failed").then_some(j)
+    });
+    assert_eq!(job["status"]["conditions"][1]["reason"], "BackoffLimitExceeded");
+    assert_eq!(job["status"]["failed"], 2);
+}
