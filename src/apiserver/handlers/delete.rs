@@ -109,7 +109,7 @@ fn precondition_failed(res: &Resource, name: &str, what: &str, want: &str, have:
 
 /// The grace period a pod's deletion gets: `None` when it is removed at once.
 fn pod_grace(server: &ApiServer, res: &Resource, obj: &Value, opts: &DeleteOptions) -> Option<i64> {
-    if !(res.group.is_empty() && res.plural == "pods") || !server.kubelet_running() {
+    if !(res.group.is_empty() && res.plural == "pods" && server.kubelet_running()) {
         return None;
     }
     let bound = obj["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty());
