@@ -78,9 +78,15 @@ const IGNORED: &[&str] = &["events", "events.events.k8s.io"];
 /// True when the cache keeps `v`: every object of a [`WATCHED`] resource, and of other
 /// resources those the garbage collector may act on (with owners or finalizers).
 fn keep(resource: &str, v: &Value) -> bool {
-    WATCHED.iter().any(|(g, p)| gr(g, p) == resource)
+    watched(resource)
         || v["metadata"]["ownerReferences"].as_array().is_some_and(|a| !a.is_empty())
         || v["metadata"]["finalizers"].as_array().is_some_and(|a| !a.is_empty())
+}
+
+/// True when `resource` (group-qualified) is one of [`WATCHED`].
+fn watched(resource: &str) -> bool {
+    let (plural, group) = resource.split_once('.').unwrap_or((resource, ""));
+    WATCHED.iter().any(|(g, p)| *g == group && *p == plural)
 }
 
 /// Controller failures that stop a pass (write conflicts are not failures: the next pass
