@@ -63,6 +63,8 @@ struct Inner {
     uids: Arc<dyn UidSource>,
     auth: Option<Arc<auth::AuthConfig>>,
     limits: Arc<auth::limits::Limits>,
+    /// How many control planes (each with a simulated kubelet) run on this server.
+    kubelets: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -129,6 +131,7 @@ impl Builder {
                 uids: self.uids.unwrap_or_else(|| Arc::new(RandomUids::default())),
                 auth: self.auth,
                 limits: Arc::new(auth::limits::Limits::new(self.limits.unwrap_or_default())),
+                kubelets: Default::default(),
             }),
         };
         server.bootstrap()?;
@@ -176,6 +179,7 @@ impl ApiServer {
                 uids: self.inner.uids.clone(),
                 auth: Some(Arc::new(auth)),
                 limits: self.inner.limits.clone(),
+                kubelets: self.inner.kubelets.clone(),
             }),
         };
         auth::bootstrap::ensure(&server)?;
@@ -203,6 +207,22 @@ impl ApiServer {
     /// The authentication configuration; `None` when every caller acts as `system:masters`.
     pub fn auth(&self) -> Option<&auth::AuthConfig> {
         self.inner.auth.as_deref()
+    }
+
+    /// True while a control plane runs on this server, so a simulated kubelet will finish
+    /// the graceful deletion of pods on nodes (without one they are removed at once).
+    pub fn kubelet_running(&self) -> bool {
+        self.inner.kubelets.load(std::sync::atomic::Ordering::Relaxed) > 0
+    }
+
+    /// Counts a control plane starting (`true`) or stopping (`false`).
+    pub(crate) fn kubelet_presence(&self, present: bool) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if present {
+            self.inner.kubelets.fetch_add(1, Relaxed);
+        } else {
+            self.inner.kubelets.fetch_sub(1, Relaxed);
+        }
     }
 
     /// Starts the control plane (simulated nodes, scheduler, kubelet, controllers) on a

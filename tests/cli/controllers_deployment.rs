@@ -316,3 +316,77 @@ fn stuck_rollout_holds_surge_and_unavailability_and_pause_resume() {
     );
     assert_eq!(d["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "4");
 }
+
+/// `(message)` of the Deployment's ScalingReplicaSet events, in order, with the ReplicaSet
+/// names replaced by their revision (`rs1`, `rs2`).
+fn scaling_events(c: &Cluster) -> Vec<String> {
+    let revs = rs_by_revision(c);
+    c.events()
+        .into_iter()
+        .filter(|(reason, obj, _)| reason == "ScalingReplicaSet" && obj == "web")
+        .map(|(_, _, msg)| {
+            revs.iter().fold(msg, |m, (rev, name, _)| m.replace(name, &format!("rs{rev}")))
+        })
+        .collect()
+}
+
+#[test]
+fn deployment_scaled_mid_rollout_scales_proportionally() {
+    let c = Cluster::start(3, &[]);
+    c.apply(
+        &DEPLOY
+            .replace("replicas: 4", "replicas: 10")
+            .replace("{maxSurge: 1, maxUnavailable: 0}", "{maxSurge: 3, maxUnavailable: 2}"),
+    );
+    assert_eq!(c.kubectl(&["rollout", "status", "deployment/web", "--timeout=20s"]).code, 0);
+    // The new pods never turn Ready: the rollout holds at 8 old + 5 new (10 + 3 surge, 8
+    // available).
+    c.ok(&[
+        "patch",
+        "deploy",
+        "web",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"template":{"metadata":{"annotations":{"kctl.dev/ready":"false"}}}}}"#,
+    ]);
+    let stuck = |old: i64, new: i64| {
+        move |c: &Cluster| {
+            let sizes: Vec<i64> = rs_by_revision(c).iter().map(|r| r.2).collect();
+            let d = c.json(&["deploy", "web"]);
+            (sizes == [old, new] && d["status"]["replicas"] == old + new).then_some(())
+        }
+    };
+    c.until("the rollout to hold at 8 + 5", stuck(8, 5));
+
+    // Scaled to 20 mid-rollout: the 10 replicas up to 20 + 3 are shared in proportion to
+    // the ReplicaSets' sizes (8 → 14, 5 → 9), and the rollout holds there.
+    c.ok(&["scale", "deploy", "web", "--replicas=20"]);
+    c.until("8 → 14 and 5 → 9", stuck(14, 9));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(rs_by_revision(&c).iter().map(|r| r.2).collect::<Vec<_>>(), [14, 9]);
+    for rs in c.items(&["rs"]) {
+        let a = &rs["metadata"]["annotations"];
+        assert_eq!(a["deployment.kubernetes.io/desired-replicas"], "20");
+        assert_eq!(a["deployment.kubernetes.io/max-replicas"], "23");
+    }
+
+    // Scaled down to 5: 23 → 8 in proportion (14 → 5, 9 → 3), then the rollout goes on
+    // within its bounds (old 5 → 3, new 3 → 5).
+    c.ok(&["scale", "deploy", "web", "--replicas=5"]);
+    c.until("old 3, new 5", stuck(3, 5));
+    assert_eq!(
+        scaling_events(&c),
+        [
+            "Scaled up replica set rs1 from 0 to 10",
+            "Scaled up replica set rs2 from 0 to 3",
+            "Scaled down replica set rs1 from 10 to 8",
+            "Scaled up replica set rs2 from 3 to 5",
+            "Scaled up replica set rs1 from 8 to 14",
+            "Scaled up replica set rs2 from 5 to 9",
+            "Scaled down replica set rs1 from 14 to 5",
+            "Scaled down replica set rs2 from 9 to 3",
+            "Scaled down replica set rs1 from 5 to 3",
+            "Scaled up replica set rs2 from 3 to 5",
+        ]
+    );
+}

@@ -339,3 +339,364 @@ spec:
     });
     assert_eq!(p["spec"]["nodeName"], "fast");
 }
+
+/// A StatefulSet whose pods take long to stop (the test's clock is frozen), so a condemned
+/// pod stays Terminating until it is force-deleted.
+const STS_POLICY: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 3
+  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete, whenScaled: Delete}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata:
+      labels: {app: db}
+      annotations: {kctl.dev/shutdown-seconds: \"10\"}
+    spec: {containers: [{name: db, image: postgres}]}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: keep}
+spec:
+  serviceName: keep
+  replicas: 2
+  selector: {matchLabels: {app: keep}}
+  template:
+    metadata: {labels: {app: keep}}
+    spec: {containers: [{name: k, image: redis}]}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+";
+
+fn names(c: &Cluster, args: &[&str]) -> Vec<String> {
+    let mut n: Vec<String> = c.items(args).iter().map(|o| name(o).to_string()).collect();
+    n.sort();
+    n
+}
+
+/// `(kind, name)` of each owner reference of a claim.
+fn claim_owners(c: &Cluster, claim: &str) -> Vec<(String, String)> {
+    let v = c.json(&["pvc", claim]);
+    v["metadata"]["ownerReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            (s(&r["kind"]), s(&r["name"]))
+        })
+        .collect()
+}
+
+#[test]
+fn statefulset_claim_retention_policy() {
+    let c = Cluster::start(3, &[]);
+    c.apply(STS_POLICY);
+    for s in ["sts/db", "sts/keep"] {
+        let r = c.kubectl(&["rollout", "status", s, "--timeout=20s"]);
+        assert_eq!(r.code, 0, "{r}");
+    }
+    // The default policy is filled in; whenDeleted: Delete makes the set own every claim.
+    assert_eq!(
+        c.json(&["sts", "keep"])["spec"]["persistentVolumeClaimRetentionPolicy"],
+        serde_json::json!({"whenDeleted": "Retain", "whenScaled": "Retain"})
+    );
+    let db = c.json(&["sts", "db"]);
+    for i in 0..3 {
+        let pvc = c.json(&["pvc", &format!("data-db-{i}")]);
+        let r = &pvc["metadata"]["ownerReferences"];
+        assert_eq!(r.as_array().map(Vec::len), Some(1), "{pvc}");
+        assert_eq!(r[0]["kind"], "StatefulSet");
+        assert_eq!(r[0]["uid"], db["metadata"]["uid"]);
+        assert_eq!(r[0]["controller"], true);
+        assert_eq!(r[0]["blockOwnerDeletion"], true);
+    }
+    for i in 0..2 {
+        assert_eq!(claim_owners(&c, &format!("data-keep-{i}")), []);
+    }
+
+    // whenScaled: Delete — the condemned pod alone owns its claim before it is deleted; the next
+    // pod waits until it has gone; the claim goes with it.
+    c.ok(&["scale", "sts", "db", "--replicas=1"]);
+    let doomed = c.until("db-2 terminating", |c| {
+        let p = c.json(&["pod", "db-2"]);
+        p["metadata"]["deletionTimestamp"].is_string().then_some(p)
+    });
+    assert_eq!(claim_owners(&c, "data-db-2"), [("Pod".into(), "db-2".into())]);
+    let pod_ref = c.json(&["pvc", "data-db-2"])["metadata"]["ownerReferences"][0].clone();
+    assert_eq!(pod_ref["uid"], doomed["metadata"]["uid"]);
+    assert!(pod_ref["controller"].is_null(), "{pod_ref}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(c.json(&["pod", "db-1"])["metadata"]["deletionTimestamp"].is_null());
+    assert_eq!(claim_owners(&c, "data-db-1"), [("StatefulSet".into(), "db".into())]);
+    let r = c.kubectl(&["delete", "pod", "db-2", "--grace-period=0", "--force"]);
+    assert_eq!(r.code, 0, "{r}");
+    c.until("db-1 terminating", |c| {
+        let p = c.json(&["pod", "db-1"]);
+        p["metadata"]["deletionTimestamp"].is_string().then_some(())
+    });
+    c.until("data-db-2 collected", |c| {
+        (names(c, &["pvc", "-l", "app=db"]) == ["data-db-0", "data-db-1"]).then_some(())
+    });
+    c.ok(&["delete", "pod", "db-1", "--grace-period=0", "--force"]);
+    c.until("data-db-1 collected", |c| {
+        (names(c, &["pvc", "-l", "app=db"]) == ["data-db-0"]).then_some(())
+    });
+    assert_eq!(names(&c, &["pods", "-l", "app=db"]), ["db-0"]);
+    assert_eq!(
+        sts_events_of(&c, "db")[6..],
+        [
+            "delete Pod db-2 in StatefulSet db successful",
+            "delete Pod db-1 in StatefulSet db successful"
+        ]
+    );
+
+    // Retain: a scale down keeps the claim and the pod that comes back re-uses it.
+    let before = c.json(&["pvc", "data-keep-1"])["metadata"]["uid"].clone();
+    c.ok(&["scale", "sts", "keep", "--replicas=1"]);
+    c.until("keep-1 gone", |c| (names(c, &["pods", "-l", "app=keep"]) == ["keep-0"]).then_some(()));
+    assert_eq!(names(&c, &["pvc", "-l", "app=keep"]), ["data-keep-0", "data-keep-1"]);
+    c.ok(&["scale", "sts", "keep", "--replicas=2"]);
+    assert_eq!(c.kubectl(&["rollout", "status", "sts/keep", "--timeout=20s"]).code, 0);
+    assert_eq!(c.json(&["pvc", "data-keep-1"])["metadata"]["uid"], before);
+    assert_eq!(
+        c.json(&["pod", "keep-1"])["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"],
+        "data-keep-1"
+    );
+
+    // whenDeleted: Delete — the claims go with the set; Retain keeps them.
+    c.ok(&["delete", "sts", "db", "keep"]);
+    c.until("db claims collected", |c| names(c, &["pvc", "-l", "app=db"]).is_empty().then_some(()));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(names(&c, &["pvc", "-l", "app=keep"]), ["data-keep-0", "data-keep-1"]);
+}
+
+fn sts_events_of(c: &Cluster, set: &str) -> Vec<String> {
+    c.events()
+        .into_iter()
+        .filter(|(r, o, _)| o == set && r.starts_with("Successful"))
+        .map(|(_, _, m)| m)
+        .collect()
+}
+
+/// `(reason, pod name)` of the DaemonSet's create and delete events, in order.
+fn ds_pod_events(c: &Cluster) -> Vec<(String, String)> {
+    c.events()
+        .into_iter()
+        .filter(|(r, o, _)| o == "agent" && r.starts_with("Successful"))
+        .map(|(r, _, m)| (r, m.rsplit(' ').next().unwrap_or_default().to_string()))
+        .collect()
+}
+
+#[test]
+fn daemonset_rolling_update_with_max_surge() {
+    let c = Cluster::start(3, &[]);
+    c.apply(&DS.replace(
+        "spec:\n  selector",
+        "spec:\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n  selector",
+    ));
+    assert_eq!(c.kubectl(&["rollout", "status", "ds/agent", "--timeout=20s"]).code, 0);
+    let first: Vec<(String, String)> = ds_pod_events(&c);
+    assert_eq!(first.len(), 3);
+    let node_of = |c: &Cluster, pod: &str| {
+        c.json(&["pod", pod])["spec"]["nodeName"].as_str().unwrap_or_default().to_string()
+    };
+    let old: Vec<(String, String)> =
+        first.iter().map(|(_, p)| (node_of(&c, p), p.clone())).collect();
+
+    // Each node gets its updated pod before its old pod goes, one node at a time.
+    c.ok(&["set", "image", "ds/agent", "a=agent:2"]);
+    assert_eq!(c.kubectl(&["rollout", "status", "ds/agent", "--timeout=20s"]).code, 0);
+    let ev = ds_pod_events(&c)[3..].to_vec();
+    assert_eq!(ev.len(), 6, "{ev:?}");
+    let mut surging = 0;
+    let mut max_surging = 0;
+    for (reason, _) in &ev {
+        surging += if reason == "SuccessfulCreate" { 1 } else { -1 };
+        max_surging = max_surging.max(surging);
+        assert!(surging >= 0, "an old pod went before its replacement: {ev:?}");
+    }
+    assert_eq!(max_surging, 2, "{ev:?}");
+    let deleted: Vec<&String> =
+        ev.iter().filter(|(r, _)| r == "SuccessfulDelete").map(|(_, p)| p).collect();
+    let old_names: Vec<&String> = old.iter().map(|(_, p)| p).collect();
+    assert_eq!(deleted, old_names, "old pods go in node order");
+    // Every delete follows the creation of the pod replacing it on the same node.
+    for (n, (_, old_pod)) in old.iter().enumerate() {
+        let del = ev.iter().position(|(r, p)| r == "SuccessfulDelete" && p == old_pod).unwrap();
+        let node = &old[n].0;
+        let created = ev[..del]
+            .iter()
+            .filter(|(r, _)| r == "SuccessfulCreate")
+            .any(|(_, p)| node_of(&c, p) == *node);
+        assert!(created, "{old_pod} went before its replacement on {node}: {ev:?}");
+    }
+    let ds = c.json(&["ds", "agent"]);
+    assert_eq!(ds["status"]["updatedNumberScheduled"], 3);
+    assert_eq!(ds["status"]["numberAvailable"], 3);
+
+    // Updated pods that never turn available: one node surges and the rollout holds with
+    // every old pod still running.
+    c.ok(&[
+        "patch",
+        "ds",
+        "agent",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"template":{"metadata":{"annotations":{"kctl.dev/ready":"false"}}}}}"#,
+    ]);
+    c.until("one surge pod", |c| (c.items(&["pods", "-l", "app=agent"]).len() == 4).then_some(()));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let pods = c.items(&["pods", "-l", "app=agent"]);
+    assert_eq!(pods.len(), 4);
+    let mut nodes: Vec<String> =
+        pods.iter().map(|p| p["spec"]["nodeName"].as_str().unwrap_or("-").to_string()).collect();
+    nodes.sort();
+    nodes.dedup();
+    assert_eq!(nodes.len(), 3);
+    let ds = c.json(&["ds", "agent"]);
+    assert_eq!(ds["status"]["numberAvailable"], 3);
+    assert_eq!(ds["status"]["updatedNumberScheduled"], 0);
+    assert!(ds["status"]["numberUnavailable"].is_null(), "{}", ds["status"]);
+    let r = c.kubectl(&["rollout", "status", "ds/agent", "--timeout=1s"]);
+    assert_eq!(r.code, 1, "{r}");
+}
+
+#[test]
+fn indexed_job_and_pod_failure_policy() {
+    let c = Cluster::start_with_env(2, &[], &[("KCTL_TEST_JOB_BACKOFF_MS", "0")]);
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: idx}
+spec:
+  completions: 4
+  parallelism: 2
+  completionMode: Indexed
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: w, image: busybox}]
+",
+    );
+    let job = c.until("the indexed job to complete", |c| {
+        let j = c.json(&["job", "idx"]);
+        j["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Complete"))
+            .then_some(j)
+    });
+    assert_eq!(job["status"]["completedIndexes"], "0-3");
+    assert_eq!(job["status"]["succeeded"], 4);
+    let uid = job["metadata"]["uid"].as_str().unwrap();
+    let mut pods = c.items(&["pods", "-l", "job-name=idx"]);
+    pods.sort_by_key(|p| {
+        p["metadata"]["labels"]["batch.kubernetes.io/job-completion-index"].to_string()
+    });
+    assert_eq!(pods.len(), 4);
+    for (i, p) in pods.iter().enumerate() {
+        let i = i.to_string();
+        assert!(generated_from(name(p), &format!("idx-{i}")), "{}", name(p));
+        assert_eq!(owner(p), ("Job".into(), "idx".into(), uid.into()));
+        assert_eq!(p["metadata"]["annotations"]["batch.kubernetes.io/job-completion-index"], i);
+        assert_eq!(p["metadata"]["labels"]["batch.kubernetes.io/job-completion-index"], i);
+        assert_eq!(p["spec"]["hostname"], format!("idx-{i}"));
+        assert_eq!(
+            p["spec"]["containers"][0]["env"][0],
+            serde_json::json!({"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef":
+                {"fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"}}})
+        );
+        assert_eq!(phase(p), "Succeeded");
+    }
+    // Pods are made for the lowest free indexes first.
+    let created: Vec<String> = c
+        .events()
+        .into_iter()
+        .filter(|(r, o, _)| o == "idx" && r == "SuccessfulCreate")
+        .map(|(_, _, m)| m.split('-').nth(1).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(created, ["0", "1", "2", "3"]);
+
+    // podFailurePolicy: exit code 3 of container `main` matches the FailJob rule (index 1),
+    // failing the Job at once, well within its backoffLimit.
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: policy}
+spec:
+  backoffLimit: 6
+  podFailurePolicy:
+    rules:
+    - action: Ignore
+      onExitCodes: {operator: In, values: [1, 2]}
+    - action: FailJob
+      onExitCodes: {containerName: main, operator: In, values: [3]}
+  template:
+    metadata:
+      annotations: {kctl.dev/exit-code: \"3\"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox}]
+",
+    );
+    let job = c.until("the job to fail", |c| {
+        let j = c.json(&["job", "policy"]);
+        j["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Failed"))
+            .then_some(j)
+    });
+    let pods = c.items(&["pods", "-l", "job-name=policy"]);
+    assert_eq!(pods.len(), 1);
+    let conds: Vec<(&str, &str)> = job["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["type"].as_str().unwrap(), c["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(conds, [("FailureTarget", "PodFailurePolicy"), ("Failed", "PodFailurePolicy")]);
+    assert_eq!(
+        job["status"]["conditions"][1]["message"],
+        format!(
+            "Container main for pod default/{} failed with exit code 3 matching FailJob rule at index 1",
+            name(&pods[0])
+        )
+    );
+    assert_eq!(job["status"]["failed"], 1);
+
+    // A failure no rule matches counts against backoffLimit (NotIn [1] does not match 1).
+    c.apply(
+        "apiVersion: batch/v1
+kind: Job
+metadata: {name: counted}
+spec:
+  backoffLimit: 1
+  podFailurePolicy:
+    rules:
+    - action: Ignore
+      onExitCodes: {operator: NotIn, values: [1]}
+  template:
+    metadata:
+      annotations: {kctl.dev/exit-code: \"1\"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox}]
+",
+    );
+    let job = c.until("the counted job to fail", |c| {
+        let j = c.json(&["job", "counted"]);
+        (j["status"]["conditions"][1]["type"] == "Failed").then_some(j)
+    });
+    assert_eq!(job["status"]["conditions"][1]["reason"], "BackoffLimitExceeded");
+    assert_eq!(job["status"]["failed"], 2);
+}

@@ -19,6 +19,7 @@ mod controllers_deployment;
 mod controllers_env;
 mod controllers_gc;
 mod controllers_local;
+mod controllers_pods;
 mod controllers_workloads;
 mod help;
 mod kubectl_apply;

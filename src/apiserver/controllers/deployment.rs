@@ -151,13 +151,12 @@ fn sync_one(m: &mut Manager, d: &Value, owned: Vec<Arc<Value>>) -> Result<(), Co
         c.new_rs = m.update("apps", "replicasets", &rs, new)?.or(Some(rs));
     }
 
-    if paused {
-        // Paused: no rollout; only keep the current ReplicaSet at the desired scale.
-        if let Some(rs) = c.new_rs.clone()
-            && c.old.iter().all(|o| spec_replicas(o) == 0)
-            && spec_replicas(&rs) != spec_replicas(d)
-        {
-            c.new_rs = scale_rs(m, &c, &rs, spec_replicas(d))?.or(Some(rs));
+    if paused || is_scaling_event(&c) {
+        // Paused, or scaled since the ReplicaSets were last sized: no rollout step, only
+        // the (proportional) scaling.
+        scale(m, &mut c)?;
+        if !paused {
+            cleanup(m, &c)?;
         }
         return write_status(m, &c);
     }
@@ -219,6 +218,127 @@ fn sync_one(m: &mut Manager, d: &Value, owned: Vec<Arc<Value>>) -> Result<(), Co
     scale_down_old(m, &mut c, replicas, unavailable)?;
     cleanup(m, &c)?;
     write_status(m, &c)
+}
+
+/// True when an active ReplicaSet was sized for another replica count than the
+/// Deployment's (its `desired-replicas` annotation): the Deployment has been scaled.
+fn is_scaling_event(c: &Ctx) -> bool {
+    let replicas = spec_replicas(&c.d);
+    c.old.iter().chain(c.new_rs.iter()).filter(|r| spec_replicas(r) > 0).any(|r| {
+        r["metadata"]["annotations"][DESIRED_REPLICAS]
+            .as_str()
+            .and_then(|v| v.parse::<i64>().ok())
+            .is_some_and(|d| d != replicas)
+    })
+}
+
+fn created(rs: &Value) -> (&str, &str) {
+    (str_at(rs, "creationTimestamp"), str_at(rs, "name"))
+}
+
+/// Replaces the ReplicaSet named as `rs` in the context.
+fn remember(c: &mut Ctx, rs: Arc<Value>) {
+    let name = str_at(&rs, "name").to_string();
+    for slot in c.old.iter_mut().chain(c.new_rs.iter_mut()) {
+        if str_at(slot, "name") == name {
+            *slot = rs.clone();
+        }
+    }
+}
+
+/// How many replicas `rs` gains (or loses) of `to_add`, in proportion to its share of the
+/// Deployment's size before the scaling (its `max-replicas` annotation).
+fn proportion(d: &Value, rs: &Value, to_add: i64, added: i64) -> i64 {
+    let have = spec_replicas(rs);
+    if have == 0 || to_add == 0 || to_add == added {
+        return 0;
+    }
+    let replicas = spec_replicas(d);
+    let fraction = if replicas == 0 {
+        -have
+    } else {
+        let (surge, _) = surge_and_unavailable(d);
+        let before = rs["metadata"]["annotations"][MAX_REPLICAS]
+            .as_str()
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or_else(|| status_i(d, "replicas").max(1));
+        ((have * (replicas + surge)) as f64 / before as f64).round() as i64 - have
+    };
+    let allowed = to_add - added;
+    if to_add > 0 { fraction.min(allowed) } else { fraction.max(allowed) }
+}
+
+/// kube-controller-manager's scaling of a Deployment whose size changed: a single active
+/// ReplicaSet (or, with none, the newest) takes the new size; a saturated new ReplicaSet
+/// leaves the old ones at 0; otherwise, in a rolling update, the difference up to
+/// `replicas + maxSurge` is spread over the active ReplicaSets in proportion to their sizes,
+/// larger ones first, the leftover to the largest.
+fn scale(m: &mut Manager, c: &mut Ctx) -> Result<(), ControllerError> {
+    let replicas = spec_replicas(&c.d);
+    let active: Vec<Arc<Value>> =
+        c.old.iter().chain(c.new_rs.iter()).filter(|r| spec_replicas(r) > 0).cloned().collect();
+    let single = match active.len() {
+        0 => c.new_rs.clone().or_else(|| c.old.iter().max_by_key(|r| created(r)).cloned()),
+        1 => Some(active[0].clone()),
+        _ => None,
+    };
+    if active.len() <= 1 {
+        if let Some(rs) = single
+            && (spec_replicas(&rs) != replicas
+                || rs["metadata"]["annotations"][DESIRED_REPLICAS].as_str()
+                    != Some(&replicas.to_string()))
+            && let Some(n) = scale_rs(m, c, &rs, replicas)?
+        {
+            remember(c, n);
+        }
+        return Ok(());
+    }
+    let saturated = c.new_rs.as_ref().is_some_and(|rs| {
+        spec_replicas(rs) == replicas
+            && rs["metadata"]["annotations"][DESIRED_REPLICAS].as_str()
+                == Some(&replicas.to_string())
+            && status_i(rs, "availableReplicas") == replicas
+    });
+    let new_name = c.new_rs.as_ref().map(|r| str_at(r, "name").to_string());
+    if saturated {
+        for rs in active.iter().filter(|r| Some(str_at(r, "name")) != new_name.as_deref()) {
+            if let Some(n) = scale_rs(m, c, rs, 0)? {
+                remember(c, n);
+            }
+        }
+        return Ok(());
+    }
+    if c.d["spec"]["strategy"]["type"].as_str() == Some("Recreate") {
+        return Ok(());
+    }
+    let (surge, _) = surge_and_unavailable(&c.d);
+    let total: i64 = active.iter().map(|r| spec_replicas(r)).sum();
+    let allowed = if replicas > 0 { replicas + surge } else { 0 };
+    let to_add = allowed - total;
+    let mut sorted = active;
+    // Larger first; among equals the newer first when growing, the older when shrinking.
+    sorted.sort_by(|a, b| {
+        let by_size = spec_replicas(b).cmp(&spec_replicas(a));
+        let by_age = created(a).cmp(&created(b));
+        by_size.then(if to_add > 0 { by_age.reverse() } else { by_age })
+    });
+    let mut sizes: Vec<i64> = Vec::new();
+    let mut added = 0;
+    for rs in &sorted {
+        let p = proportion(&c.d, rs, to_add, added);
+        sizes.push(spec_replicas(rs) + p);
+        added += p;
+    }
+    if let Some(first) = sizes.first_mut() {
+        *first = (*first + to_add - added).max(0);
+    }
+    for (rs, size) in sorted.iter().zip(sizes) {
+        if let Some(n) = scale_rs(m, c, rs, size)? {
+            remember(c, n);
+        }
+    }
+    Ok(())
 }
 
 fn create_new_rs(

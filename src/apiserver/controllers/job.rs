@@ -4,14 +4,26 @@
 //! `activeDeadlineSeconds`; deletes finished Jobs after `ttlSecondsAfterFinished`. Pod
 //! outcomes come from the simulated kubelet (see [`super::kubelet`] annotations).
 //!
+//! `completionMode: Indexed` gives each pod a completion index `0 … completions-1`
+//! ([`INDEX`] annotation and label, `JOB_COMPLETION_INDEX`, hostname `<job>-<index>`, name
+//! `<job>-<index>-<5 chars>`) and completes once every index has succeeded
+//! (`status.completedIndexes`). `podFailurePolicy` rules judge failed pods by container exit
+//! codes or pod conditions: `FailJob` fails the Job at once, `Ignore` does not count the
+//! failure against `backoffLimit`, `Count` counts it.
+//!
 //! As kube-apiserver's defaulting does, a Job without a selector gets one on its
 //! `batch.kubernetes.io/controller-uid` label, which its pod template then carries.
 
-use super::replicaset::{deletion_rank, pod_from_template, pods_by_owner};
-use super::util::{pod_active, pod_ready, terminating};
+use super::pod::Pod;
+use super::replicaset::{deletion_rank, pod_from_template};
+use super::util::terminating;
 use super::{ControllerError, Manager, str_at};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 use std::sync::Arc;
+
+/// The completion index of an Indexed Job's pod (annotation and label).
+pub const INDEX: &str = "batch.kubernetes.io/job-completion-index";
 
 /// The event source of the Job controller.
 pub const SOURCE: &str = "job-controller";
@@ -41,8 +53,12 @@ fn parse(t: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
 
 /// Syncs every Job.
 pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
-    let mut by_owner = pods_by_owner(m);
-    for job in m.objects("batch", "jobs") {
+    let jobs = m.objects("batch", "jobs");
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let mut by_owner = m.pods_by_owner();
+    for job in jobs {
         let owned = by_owner.remove(str_at(&job, "uid")).unwrap_or_default();
         if terminating(&job) {
             continue;
@@ -87,23 +103,139 @@ fn ttl(m: &mut Manager, job: &Value) -> Result<(), ControllerError> {
     Ok(())
 }
 
-fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), ControllerError> {
+/// The completion index of an Indexed Job's pod.
+fn index_of(p: &Pod) -> Option<i64> {
+    p.annotation(INDEX).and_then(|i| i.parse().ok())
+}
+
+/// Makes `pod` the pod of completion index `i`: named `<job>-<i>-<5 chars>`, the index as
+/// annotation, label and `JOB_COMPLETION_INDEX`, and hostname `<job>-<i>`.
+fn with_index(pod: &mut Value, job: &str, i: i64) {
+    let meta = &mut pod["metadata"];
+    meta["generateName"] = json!(format!("{job}-{i}-"));
+    for f in ["annotations", "labels"] {
+        if !meta[f].is_object() {
+            meta[f] = json!({});
+        }
+        meta[f][INDEX] = json!(i.to_string());
+    }
+    if pod["spec"]["hostname"].as_str().is_none_or(str::is_empty) {
+        pod["spec"]["hostname"] = json!(format!("{job}-{i}"));
+    }
+    let env = json!({"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef":
+        {"fieldPath": format!("metadata.annotations['{INDEX}']")}}});
+    for c in pod["spec"]["containers"].as_array_mut().into_iter().flatten() {
+        if !c["env"].is_array() {
+            c["env"] = json!([]);
+        }
+        if let Some(list) = c["env"].as_array_mut() {
+            list.push(env.clone());
+        }
+    }
+}
+
+/// Indexes as kube writes `completedIndexes`: `0-2,4`.
+fn intervals(set: &BTreeSet<i64>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut run: Option<(i64, i64)> = None;
+    for &i in set {
+        run = match run {
+            Some((a, b)) if b + 1 == i => Some((a, i)),
+            Some((a, b)) => {
+                out.push(if a == b { a.to_string() } else { format!("{a}-{b}") });
+                Some((i, i))
+            }
+            None => Some((i, i)),
+        };
+    }
+    if let Some((a, b)) = run {
+        out.push(if a == b { a.to_string() } else { format!("{a}-{b}") });
+    }
+    out.join(",")
+}
+
+/// The first `podFailurePolicy` rule a failed pod matches: `(rule index, action, container,
+/// exit code)` (container and code empty and 0 for a condition match).
+fn failure_rule<'a>(rules: &'a [Value], p: &Pod) -> Option<(usize, &'a str, String, i64)> {
+    rules.iter().enumerate().find_map(|(i, r)| {
+        let action = r["action"].as_str()?;
+        if let Some(on) = r["onExitCodes"].as_object() {
+            let values: Vec<i64> = on
+                .get("values")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_i64).collect())
+                .unwrap_or_default();
+            let only = on.get("containerName").and_then(Value::as_str);
+            let not_in = on.get("operator").and_then(Value::as_str) == Some("NotIn");
+            return p.status.container_statuses.iter().find_map(|c| {
+                let code = c.terminated.as_ref()?.exit_code;
+                let matched = code != 0
+                    && only.is_none_or(|n| n == c.name)
+                    && values.contains(&code) != not_in;
+                matched.then(|| (i, action, c.name.clone(), code))
+            });
+        }
+        let conds = r["onPodConditions"].as_array()?;
+        conds
+            .iter()
+            .any(|want| {
+                let status = want["status"].as_str().unwrap_or("True");
+                p.condition(want["type"].as_str().unwrap_or_default())
+                    .is_some_and(|c| c.status == status)
+            })
+            .then(|| (i, action, String::new(), 0))
+    })
+}
+
+fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Pod>>) -> Result<(), ControllerError> {
     let now = m.now();
     let now_s = m.now_str();
     let spec = &job["spec"];
     let parallelism = spec["parallelism"].as_i64().unwrap_or(1).max(0);
     let completions = spec["completions"].as_i64();
     let backoff_limit = spec["backoffLimit"].as_i64().unwrap_or(6);
-    let mut active: Vec<Arc<Value>> = owned.iter().filter(|p| pod_active(p)).cloned().collect();
-    let succeeded = owned.iter().filter(|p| p["status"]["phase"] == "Succeeded").count() as i64;
-    let failed_pods: Vec<&Arc<Value>> =
-        owned.iter().filter(|p| p["status"]["phase"] == "Failed").collect();
+    let indexed = spec["completionMode"] == "Indexed";
+    let mut active: Vec<Arc<Pod>> = owned.iter().filter(|p| p.active()).cloned().collect();
+    let succeeded_indexes: BTreeSet<i64> = owned
+        .iter()
+        .filter(|p| p.phase() == "Succeeded")
+        .filter_map(|p| index_of(p))
+        .filter(|i| completions.is_some_and(|c| *i < c))
+        .collect();
+    let succeeded = if indexed {
+        succeeded_indexes.len() as i64
+    } else {
+        owned.iter().filter(|p| p.phase() == "Succeeded").count() as i64
+    };
+    // Failed pods, less those a podFailurePolicy rule ignores; the first that a FailJob
+    // rule matches fails the Job.
+    let rules = spec["podFailurePolicy"]["rules"].as_array().cloned().unwrap_or_default();
+    let mut fail_job: Option<String> = None;
+    let mut failed_pods: Vec<&Arc<Pod>> = Vec::new();
+    for p in owned.iter().filter(|p| p.phase() == "Failed") {
+        match failure_rule(&rules, p) {
+            Some((i, "FailJob", container, code)) => {
+                fail_job.get_or_insert_with(|| {
+                    format!(
+                        "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
+                        p.namespace(),
+                        p.name()
+                    )
+                });
+                failed_pods.push(p);
+            }
+            Some((_, "Ignore", _, _)) => {}
+            _ => failed_pods.push(p),
+        }
+    }
     let failed = failed_pods.len() as i64;
     let start =
         job["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| now_s.clone());
 
     let mut outcome: Option<(&str, &str, String)> = None;
-    if failed > backoff_limit {
+    if let Some(msg) = fail_job {
+        outcome = Some(("Failed", "PodFailurePolicy", msg));
+    } else if failed > backoff_limit {
         outcome = Some((
             "Failed",
             "BackoffLimitExceeded",
@@ -125,9 +257,9 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
 
     if let Some((_, _, _)) = &outcome {
         for p in active.drain(..) {
-            let pn = str_at(&p, "name").to_string();
-            m.delete("", "pods", str_at(&p, "namespace"), &pn)?;
-            m.event(job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {pn}"), SOURCE);
+            m.delete("", "pods", p.namespace(), p.name())?;
+            let msg = format!("Deleted pod: {}", p.name());
+            m.event(job, "Normal", "SuccessfulDelete", &msg, SOURCE);
         }
     } else {
         let want = match completions {
@@ -141,10 +273,9 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
         let last_failure = failed_pods
             .iter()
             .filter_map(|p| {
-                p["status"]["containerStatuses"][0]["state"]["terminated"]["finishedAt"]
-                    .as_str()
-                    .and_then(parse)
+                p.status.container_statuses.first()?.terminated.as_ref()?.finished_at.as_deref()
             })
+            .filter_map(parse)
             .max();
         let base = m.options().job_backoff;
         let delay = if failed == 0 {
@@ -155,20 +286,23 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
         };
         let backing_off = last_failure.is_some_and(|t| now < t + delay);
         if active.len() < want && !backing_off {
+            // Indexed: the lowest indexes with neither a success nor a running pod.
+            let running: BTreeSet<i64> = active.iter().filter_map(|p| index_of(p)).collect();
+            let mut free = (0..completions.unwrap_or(0))
+                .filter(|i| !succeeded_indexes.contains(i) && !running.contains(i));
             for _ in active.len()..want {
                 let mut tmpl = spec["template"].clone();
                 if tmpl["spec"]["restartPolicy"].is_null() {
                     tmpl["spec"]["restartPolicy"] = json!("Never");
                 }
-                let pod = pod_from_template(job, &tmpl, None);
-                if let Some(p) = m.create("", "pods", pod)? {
-                    m.event(
-                        job,
-                        "Normal",
-                        "SuccessfulCreate",
-                        &format!("Created pod: {}", str_at(&p, "name")),
-                        SOURCE,
-                    );
+                let mut pod = pod_from_template(job, &tmpl, None);
+                if indexed {
+                    let Some(i) = free.next() else { break };
+                    with_index(&mut pod, str_at(job, "name"), i);
+                }
+                if let Some(p) = m.create_pod(pod)? {
+                    let msg = format!("Created pod: {}", p.name());
+                    m.event(job, "Normal", "SuccessfulCreate", &msg, SOURCE);
                     active.push(p);
                 }
             }
@@ -176,14 +310,14 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
             active.sort_by_key(|p| deletion_rank(p));
             let n = active.len() - want;
             for p in active.drain(..n) {
-                let pn = str_at(&p, "name").to_string();
-                m.delete("", "pods", str_at(&p, "namespace"), &pn)?;
-                m.event(job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {pn}"), SOURCE);
+                m.delete("", "pods", p.namespace(), p.name())?;
+                let msg = format!("Deleted pod: {}", p.name());
+                m.event(job, "Normal", "SuccessfulDelete", &msg, SOURCE);
             }
         }
     }
 
-    let mut status = json!({"startTime": start, "ready": active.iter().filter(|p| pod_ready(p)).count(),
+    let mut status = json!({"startTime": start, "ready": active.iter().filter(|p| p.ready()).count(),
         "terminating": 0, "uncountedTerminatedPods": {}});
     if !active.is_empty() {
         status["active"] = json!(active.len());
@@ -193,6 +327,9 @@ fn sync_one(m: &mut Manager, job: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
     }
     if failed > 0 {
         status["failed"] = json!(failed);
+    }
+    if indexed {
+        status["completedIndexes"] = json!(intervals(&succeeded_indexes));
     }
     let mut conds: Vec<Value> = job["status"]["conditions"].as_array().cloned().unwrap_or_default();
     let c = |t: &str, reason: &str, msg: &str| {

@@ -7,11 +7,16 @@
 //! (default 0) after [`DURATION_ANNOTATION`] seconds of the injected clock (default 0);
 //! exit code 0 makes the pod Succeeded, anything else Failed. [`READY_ANNOTATION`] `"false"`
 //! keeps a running pod unready (a failing readiness probe), to show stuck rollouts.
+//!
+//! A pod deleted gracefully (a `deletionTimestamp` with a grace period) is stopped — a
+//! `Killing` event per container — and removed, at once or after [`SHUTDOWN_ANNOTATION`]
+//! seconds of the injected clock, as a real kubelet does once its containers have exited.
 
-use super::util::{pod_active, terminating};
+use super::pod::Pod;
 use super::{ControllerError, Manager, nodes, str_at};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// The annotation the kubelet writes the pod's hosts file into.
 pub const HOSTS_ANNOTATION: &str = "kctl.dev/etc-hosts";
@@ -21,15 +26,14 @@ pub const EXIT_CODE_ANNOTATION: &str = "kctl.dev/exit-code";
 pub const DURATION_ANNOTATION: &str = "kctl.dev/duration-seconds";
 /// `"false"` keeps the pod's containers unready.
 pub const READY_ANNOTATION: &str = "kctl.dev/ready";
-
-fn annotation<'a>(pod: &'a Value, key: &str) -> Option<&'a str> {
-    pod["metadata"]["annotations"][key].as_str()
-}
+/// How long (seconds) a pod's containers take to stop once it is deleted gracefully
+/// (default 0: at once; never longer than the grace period).
+pub const SHUTDOWN_ANNOTATION: &str = "kctl.dev/shutdown-seconds";
 
 /// True when the pod runs to completion rather than forever.
-pub fn finishes(pod: &Value) -> bool {
-    annotation(pod, EXIT_CODE_ANNOTATION).is_some()
-        || super::util::controller_ref(pod).is_some_and(|r| r["kind"] == "Job")
+pub fn finishes(pod: &Pod) -> bool {
+    pod.annotation(EXIT_CODE_ANNOTATION).is_some()
+        || pod.controller_ref().is_some_and(|r| r.kind == "Job")
 }
 
 fn qos_class(pod: &Value) -> &'static str {
@@ -89,123 +93,103 @@ fn image_id(image: &str) -> String {
     format!("{image}@sha256:{h:08x}{:056x}", 0)
 }
 
-/// Starts bound pods and finishes those whose time has come.
+fn parse(t: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&chrono::Utc))
+}
+
+fn seconds(s: f64) -> chrono::Duration {
+    chrono::Duration::milliseconds((s * 1000.0) as i64)
+}
+
+/// When a finishing pod's containers exit.
+fn exit_time(p: &Pod) -> Option<chrono::DateTime<chrono::Utc>> {
+    let secs = p.annotation(DURATION_ANNOTATION).and_then(|d| d.parse::<f64>().ok()).unwrap_or(0.0);
+    Some(parse(p.status.start_time.as_deref()?)? + seconds(secs))
+}
+
+/// When a pod being deleted gracefully has stopped: its [`SHUTDOWN_ANNOTATION`] seconds after
+/// the deletion was asked for, at most its grace period.
+fn stop_time(p: &Pod) -> Option<chrono::DateTime<chrono::Utc>> {
+    let grace = p.metadata.deletion_grace_period_seconds.filter(|g| *g > 0)?;
+    let deadline = parse(p.metadata.deletion_timestamp.as_deref()?)?;
+    let asked = deadline - chrono::Duration::seconds(grace);
+    let shutdown =
+        p.annotation(SHUTDOWN_ANNOTATION).and_then(|d| d.parse::<f64>().ok()).unwrap_or(0.0);
+    Some(asked + seconds(shutdown.clamp(0.0, grace as f64)))
+}
+
+/// Starts bound pods, finishes those whose time has come and removes those deleted
+/// gracefully once their containers have stopped.
 pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
-    let pods = m.objects("", "pods");
-    let to_start: Vec<_> = pods
-        .iter()
-        .filter(|p| {
-            pod_active(p)
-                && p["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty())
-                && p["status"]["startTime"].is_null()
-        })
-        .cloned()
-        .collect();
     let now = m.now();
-    let to_finish: Vec<_> = pods
-        .iter()
-        .filter(|p| {
-            p["status"]["phase"] == "Running" && !terminating(p) && finishes(p) && {
-                let secs = annotation(p, DURATION_ANNOTATION)
-                    .and_then(|d| d.parse::<f64>().ok())
-                    .unwrap_or(0.0);
-                let start = p["status"]["startTime"]
-                    .as_str()
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
-                start.is_some_and(|s| {
-                    now >= s + chrono::Duration::milliseconds((secs * 1000.0) as i64)
-                })
+    let mut to_start = Vec::new();
+    let mut to_finish = Vec::new();
+    let mut to_remove = Vec::new();
+    for p in m.pods.values() {
+        if p.node().is_none() {
+            continue;
+        }
+        if p.terminating() {
+            if stop_time(p).is_some_and(|t| now >= t) {
+                to_remove.push(p.clone());
             }
-        })
-        .cloned()
-        .collect();
+        } else if p.active() && p.status.start_time.is_none() {
+            to_start.push(p.clone());
+        } else if p.phase() == "Running" && finishes(p) && exit_time(p).is_some_and(|t| now >= t) {
+            to_finish.push(p.clone());
+        }
+    }
     if !to_start.is_empty() {
-        start_pods(m, &pods, to_start)?;
+        start_pods(m, to_start)?;
     }
     for pod in to_finish {
         finish_pod(m, &pod)?;
     }
+    for pod in to_remove {
+        for c in &pod.spec.containers.names {
+            let msg = format!("Stopping container {c}");
+            m.event(&pod.reference(), "Normal", "Killing", &msg, "kubelet");
+        }
+        m.delete_now("", "pods", pod.namespace(), pod.name())?;
+    }
     Ok(())
 }
 
-fn start_pods(
-    m: &mut Manager,
-    pods: &[std::sync::Arc<Value>],
-    to_start: Vec<std::sync::Arc<Value>>,
-) -> Result<(), ControllerError> {
-    let mut used: HashMap<String, BTreeSet<u32>> = HashMap::new();
-    for p in pods {
-        if let (Some(n), Some(ip)) = (p["spec"]["nodeName"].as_str(), p["status"]["podIP"].as_str())
+fn start_pods(m: &mut Manager, to_start: Vec<Arc<Pod>>) -> Result<(), ControllerError> {
+    let mut used: HashMap<&str, BTreeSet<u32>> = HashMap::new();
+    for p in m.pods.values() {
+        if let (Some(n), Some(ip)) = (p.node(), p.status.pod_ip.as_deref())
             && let Some(last) = ip.rsplit('.').next().and_then(|o| o.parse().ok())
         {
-            used.entry(n.to_string()).or_default().insert(last);
+            used.entry(n).or_default().insert(last);
         }
     }
+    let mut used: HashMap<String, BTreeSet<u32>> =
+        used.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let now = m.now_str();
     for pod in to_start {
-        let node_name = pod["spec"]["nodeName"].as_str().unwrap_or_default().to_string();
+        let node_name = pod.node().unwrap_or_default().to_string();
         let Some(node) = m.cached("", "nodes", "", &node_name) else { continue };
         let Some(host_ip) = nodes::internal_ip(&node).map(String::from) else { continue };
         let idx = nodes::cidr_index(&node).unwrap_or(0);
-        let ip = if pod["spec"]["hostNetwork"].as_bool() == Some(true) {
-            host_ip.clone()
-        } else {
-            let taken = used.entry(node_name.clone()).or_default();
-            let Some(octet) = (2..255).find(|o| !taken.contains(o)) else { continue };
-            taken.insert(octet);
-            format!("10.244.{idx}.{octet}")
-        };
-        let now = m.now_str();
-        let ready = annotation(&pod, READY_ANNOTATION) != Some("false");
-        let statuses: Vec<Value> = pod["spec"]["containers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| {
-                let image = c["image"].as_str().unwrap_or_default();
-                json!({"name": c["name"], "image": image, "imageID": image_id(image),
-                    "containerID": container_id(m), "ready": ready, "restartCount": 0, "started": true,
-                    "state": {"running": {"startedAt": now}}, "lastState": {}})
-            })
-            .collect();
-        let r = if ready { "True" } else { "False" };
-        let mut conds = vec![
-            json!({"type": "PodReadyToStartContainers", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
-            json!({"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
-            json!({"type": "Ready", "status": r, "lastProbeTime": null, "lastTransitionTime": now}),
-            json!({"type": "ContainersReady", "status": r, "lastProbeTime": null, "lastTransitionTime": now}),
-        ];
-        if !ready {
-            for c in &mut conds[2..] {
-                c["reason"] = json!("ContainersNotReady");
-                c["message"] = json!("containers with unready status: [simulated readiness probe]");
-            }
-        }
-        let scheduled = pod["status"]["conditions"]
-            .as_array()
-            .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled").cloned())
-            .unwrap_or_else(|| json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
-        let mut scheduled = scheduled;
-        scheduled["lastProbeTime"] = Value::Null;
-        conds.push(scheduled);
-        let mut new = (*pod).clone();
-        new["status"] = json!({
-            "phase": "Running", "conditions": conds, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
-            "podIP": ip, "podIPs": [{"ip": ip}], "startTime": now, "containerStatuses": statuses,
-            "qosClass": qos_class(&pod),
-        });
-        new["spec"]["nodeName"] = json!(node_name);
-        crate::object::meta::set_annotation(&mut new, HOSTS_ANNOTATION, &hosts_file(&pod, &ip));
-        if let Some(p) = m.update("", "pods", &pod, new)? {
-            for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
-                let name = c["name"].as_str().unwrap_or_default();
-                let image = c["image"].as_str().unwrap_or_default();
-                m.event(
-                    &p,
-                    "Normal",
-                    "Pulled",
-                    &format!("Container image \"{image}\" already present on machine"),
-                    "kubelet",
-                );
+        let ids: Vec<String> = pod.spec.containers.names.iter().map(|_| container_id(m)).collect();
+        let taken = used.entry(node_name.clone()).or_default();
+        let Some(octet) = (2..255).find(|o| !taken.contains(o)) else { continue };
+        let mut images = Vec::new();
+        let started = m.update_pod(&pod, |new| {
+            let ip = if new["spec"]["hostNetwork"].as_bool() == Some(true) {
+                host_ip.clone()
+            } else {
+                taken.insert(octet);
+                format!("10.244.{idx}.{octet}")
+            };
+            start(new, &host_ip, &ip, &ids, &now, &mut images);
+        })?;
+        if let Some(p) = started {
+            let p = p.reference();
+            for (name, image) in images {
+                let pulled = format!("Container image \"{image}\" already present on machine");
+                m.event(&p, "Normal", "Pulled", &pulled, "kubelet");
                 m.event(&p, "Normal", "Created", &format!("Created container: {name}"), "kubelet");
                 m.event(&p, "Normal", "Started", &format!("Started container {name}"), "kubelet");
             }
@@ -214,34 +198,89 @@ fn start_pods(
     Ok(())
 }
 
-fn finish_pod(m: &mut Manager, pod: &Value) -> Result<(), ControllerError> {
-    let code =
-        annotation(pod, EXIT_CODE_ANNOTATION).and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
-    let now = m.now_str();
-    let mut new = pod.clone();
-    let (phase, reason) = if code == 0 { ("Succeeded", "Completed") } else { ("Failed", "Error") };
-    new["status"]["phase"] = json!(phase);
-    for c in new["status"]["containerStatuses"].as_array_mut().into_iter().flatten() {
-        let started = c["state"]["running"]["startedAt"].clone();
-        c["ready"] = json!(false);
-        c["started"] = json!(false);
-        c["state"] = json!({"terminated": {"exitCode": code, "reason": reason, "startedAt": started,
-            "finishedAt": now, "containerID": c["containerID"]}});
-    }
-    for c in new["status"]["conditions"].as_array_mut().into_iter().flatten() {
-        match c["type"].as_str() {
-            Some("Ready" | "ContainersReady") => {
-                c["status"] = json!("False");
-                c["reason"] = json!("PodCompleted");
-                c["lastTransitionTime"] = json!(now);
-            }
-            Some("PodReadyToStartContainers") => {
-                c["status"] = json!("False");
-                c["lastTransitionTime"] = json!(now);
-            }
-            _ => {}
+/// Writes the status of a started pod into `pod`; collects its containers' names and images.
+fn start(
+    pod: &mut Value,
+    host_ip: &str,
+    ip: &str,
+    ids: &[String],
+    now: &str,
+    images: &mut Vec<(String, String)>,
+) {
+    let ready = pod["metadata"]["annotations"][READY_ANNOTATION].as_str() != Some("false");
+    let statuses: Vec<Value> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .zip(ids)
+        .map(|(c, id)| {
+            let image = c["image"].as_str().unwrap_or_default();
+            images.push((c["name"].as_str().unwrap_or_default().to_string(), image.to_string()));
+            json!({"name": c["name"], "image": image, "imageID": image_id(image),
+                "containerID": id, "ready": ready, "restartCount": 0, "started": true,
+                "state": {"running": {"startedAt": now}}, "lastState": {}})
+        })
+        .collect();
+    let r = if ready { "True" } else { "False" };
+    let mut conds = vec![
+        json!({"type": "PodReadyToStartContainers", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
+        json!({"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
+        json!({"type": "Ready", "status": r, "lastProbeTime": null, "lastTransitionTime": now}),
+        json!({"type": "ContainersReady", "status": r, "lastProbeTime": null, "lastTransitionTime": now}),
+    ];
+    if !ready {
+        for c in &mut conds[2..] {
+            c["reason"] = json!("ContainersNotReady");
+            c["message"] = json!("containers with unready status: [simulated readiness probe]");
         }
     }
-    m.update("", "pods", pod, new)?;
+    let mut scheduled = pod["status"]["conditions"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled").cloned())
+        .unwrap_or_else(
+            || json!({"type": "PodScheduled", "status": "True", "lastTransitionTime": now}),
+        );
+    scheduled["lastProbeTime"] = Value::Null;
+    conds.push(scheduled);
+    let hosts = hosts_file(pod, ip);
+    let qos = qos_class(pod);
+    pod["status"] = json!({
+        "phase": "Running", "conditions": conds, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
+        "podIP": ip, "podIPs": [{"ip": ip}], "startTime": now, "containerStatuses": statuses,
+        "qosClass": qos,
+    });
+    crate::object::meta::set_annotation(pod, HOSTS_ANNOTATION, &hosts);
+}
+
+fn finish_pod(m: &mut Manager, pod: &Pod) -> Result<(), ControllerError> {
+    let code =
+        pod.annotation(EXIT_CODE_ANNOTATION).and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
+    let now = m.now_str();
+    m.update_pod(pod, |new| {
+        let (phase, reason) =
+            if code == 0 { ("Succeeded", "Completed") } else { ("Failed", "Error") };
+        new["status"]["phase"] = json!(phase);
+        for c in new["status"]["containerStatuses"].as_array_mut().into_iter().flatten() {
+            let started = c["state"]["running"]["startedAt"].clone();
+            c["ready"] = json!(false);
+            c["started"] = json!(false);
+            c["state"] = json!({"terminated": {"exitCode": code, "reason": reason, "startedAt": started,
+                "finishedAt": now, "containerID": c["containerID"]}});
+        }
+        for c in new["status"]["conditions"].as_array_mut().into_iter().flatten() {
+            match c["type"].as_str() {
+                Some("Ready" | "ContainersReady") => {
+                    c["status"] = json!("False");
+                    c["reason"] = json!("PodCompleted");
+                    c["lastTransitionTime"] = json!(now);
+                }
+                Some("PodReadyToStartContainers") => {
+                    c["status"] = json!("False");
+                    c["lastTransitionTime"] = json!(now);
+                }
+                _ => {}
+            }
+        }
+    })?;
     Ok(())
 }

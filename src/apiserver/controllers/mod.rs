@@ -3,7 +3,8 @@
 //!
 //! One [`Manager`] owns an informer-style cache of the objects the controllers read (pods,
 //! nodes, workloads, volumes), kept current from the store's in-process watches and from its
-//! own writes. A *pass* runs every controller once over the cache; controllers are level
+//! own writes. Pods, by far the most numerous, are cached as the slim typed [`pod::Pod`];
+//! the other objects (a few per workload) as decoded values. A *pass* runs every controller once over the cache; controllers are level
 //! triggered (they compare desired and actual state, never replay events), so running passes
 //! until one makes no write reaches the steady state. [`crate::apiserver::ApiServer::start_controllers`]
 //! runs passes on a background thread whenever the store changes; [`settle`] runs them to a
@@ -17,6 +18,7 @@
 //! | [`nodes`] | the simulated nodes and their status |
 //! | [`scheduler`] | binding pending pods to nodes |
 //! | [`kubelet`] | pod status on bound pods: IPs, containers, phase, conditions |
+//! | [`pod`] | the typed pod view the manager caches |
 //! | [`replicaset`] | ReplicaSets |
 //! | [`deployment`] | Deployments (rolling update, recreate, revisions) |
 //! | [`statefulset`] | StatefulSets (ordinals, PVCs) |
@@ -34,6 +36,7 @@ pub mod gc;
 pub mod job;
 pub mod kubelet;
 pub mod nodes;
+pub mod pod;
 pub mod replicaset;
 pub mod scheduler;
 pub mod statefulset;
@@ -46,6 +49,7 @@ use super::handlers::delete::{DeleteOptions, Deleted, delete_object};
 use super::objects;
 use super::registry::{self, Resource};
 use super::store::{Event, EventType, Key, Scope, StoreError, Stored};
+use pod::Pod;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -74,9 +78,15 @@ const IGNORED: &[&str] = &["events", "events.events.k8s.io"];
 /// True when the cache keeps `v`: every object of a [`WATCHED`] resource, and of other
 /// resources those the garbage collector may act on (with owners or finalizers).
 fn keep(resource: &str, v: &Value) -> bool {
-    WATCHED.iter().any(|(g, p)| gr(g, p) == resource)
+    watched(resource)
         || v["metadata"]["ownerReferences"].as_array().is_some_and(|a| !a.is_empty())
         || v["metadata"]["finalizers"].as_array().is_some_and(|a| !a.is_empty())
+}
+
+/// True when `resource` (group-qualified) is one of [`WATCHED`].
+fn watched(resource: &str) -> bool {
+    let (plural, group) = resource.split_once('.').unwrap_or((resource, ""));
+    WATCHED.iter().any(|(g, p)| *g == group && *p == plural)
 }
 
 /// Controller failures that stop a pass (write conflicts are not failures: the next pass
@@ -120,15 +130,28 @@ pub struct Cached {
 /// The cache of one resource: `(namespace, name)` → object.
 pub type Objects = BTreeMap<(String, String), Cached>;
 
+/// The pod cache: `(namespace, name)` → pod.
+pub type Pods = BTreeMap<(String, String), Arc<Pod>>;
+
+/// The group-qualified resource of pods, cached apart as [`Pod`]s.
+const PODS: &str = "pods";
+
 /// The controller manager: a cache plus the write helpers every controller uses.
 pub struct Manager {
     server: ApiServer,
     cache: HashMap<String, Objects>,
+    pods: Pods,
     events: Vec<UnboundedReceiver<Event>>,
     writes: usize,
     options: Options,
     bootstrapped: bool,
     event_seq: u64,
+}
+
+impl Drop for Manager {
+    fn drop(&mut self) {
+        self.server.kubelet_presence(false);
+    }
 }
 
 impl std::fmt::Debug for Manager {
@@ -164,12 +187,14 @@ impl Manager {
         let mut m = Manager {
             server,
             cache: HashMap::new(),
+            pods: Pods::new(),
             events: Vec::new(),
             writes: 0,
             options,
             bootstrapped: false,
             event_seq: 0,
         };
+        m.server.kubelet_presence(true);
         let mut receivers = Vec::new();
         for res in registry::builtin() {
             let resource = res.group_resource();
@@ -179,6 +204,12 @@ impl Manager {
             let scope = Scope { resource: resource.clone(), namespace: None };
             let (items, rv) = m.server.store().list(&scope)?;
             for s in items {
+                if resource == PODS {
+                    let p = Pod::from_json(&s.json, s.rv);
+                    let k = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                    m.pods.insert(k, Arc::new(p));
+                    continue;
+                }
                 let v = s.value();
                 if keep(&resource, &v) {
                     let k = (str_at(&v, "namespace").to_string(), str_at(&v, "name").to_string());
@@ -242,12 +273,56 @@ impl Manager {
             .map(|c| c.obj.clone())
     }
 
+    /// Every cached pod.
+    pub fn pods(&self) -> Vec<Arc<Pod>> {
+        self.pods.values().cloned().collect()
+    }
+
+    /// The cached pods in namespace `ns`.
+    pub fn pods_in(&self, ns: &str) -> impl Iterator<Item = &Arc<Pod>> {
+        self.pods
+            .range((ns.to_string(), String::new())..)
+            .take_while(move |((n, _), _)| n == ns)
+            .map(|(_, p)| p)
+    }
+
+    /// One cached pod.
+    pub fn pod(&self, ns: &str, name: &str) -> Option<Arc<Pod>> {
+        self.pods.get(&(ns.to_string(), name.to_string())).cloned()
+    }
+
+    /// Pods indexed by the uid of their controlling owner.
+    pub fn pods_by_owner(&self) -> HashMap<String, Vec<Arc<Pod>>> {
+        let mut out: HashMap<String, Vec<Arc<Pod>>> = HashMap::new();
+        for p in self.pods.values() {
+            if let Some(uid) = p.controller_uid() {
+                out.entry(uid.to_string()).or_default().push(p.clone());
+            }
+        }
+        out
+    }
+
     fn remember(&mut self, resource: &str, s: &Stored) {
+        if resource == PODS {
+            self.remember_pod(Pod::from_json(&s.json, s.rv));
+            return;
+        }
         self.remember_value(resource, s.rv, s.value());
+    }
+
+    fn remember_pod(&mut self, p: Pod) -> Arc<Pod> {
+        let k = (p.metadata.namespace.clone(), p.metadata.name.clone());
+        let p = Arc::new(p);
+        self.pods.insert(k, p.clone());
+        p
     }
 
     /// Caches `v` as written at `rv` (a value the manager wrote itself, so no decoding).
     fn remember_value(&mut self, resource: &str, rv: u64, mut v: Value) {
+        if resource == PODS {
+            self.remember_pod(Pod::from_value(&v, rv));
+            return;
+        }
         if !keep(resource, &v) {
             self.forget(resource, str_at(&v, "namespace"), str_at(&v, "name"));
             return;
@@ -270,6 +345,10 @@ impl Manager {
     }
 
     fn forget(&mut self, resource: &str, ns: &str, name: &str) {
+        if resource == PODS {
+            self.pods.remove(&(ns.to_string(), name.to_string()));
+            return;
+        }
         if let Some(m) = self.cache.get_mut(resource) {
             m.remove(&(ns.to_string(), name.to_string()));
         }
@@ -291,6 +370,21 @@ impl Manager {
 
     fn apply_event(&mut self, e: Event) {
         let k = (e.key.namespace.clone(), e.key.name.clone());
+        if e.key.resource == PODS {
+            let cached = self.pods.get(&k).map(|p| p.rv);
+            match e.kind {
+                EventType::Added | EventType::Modified
+                    if cached.is_none_or(|rv| rv < e.object.rv) =>
+                {
+                    self.pods.insert(k, Arc::new(Pod::from_json(&e.object.json, e.object.rv)));
+                }
+                EventType::Deleted if cached.is_some_and(|rv| rv <= e.object.rv) => {
+                    self.pods.remove(&k);
+                }
+                _ => {}
+            }
+            return;
+        }
         let m = self.cache.entry(e.key.resource.clone()).or_default();
         let newer = m.get(&k).is_none_or(|c| c.rv < e.object.rv);
         match e.kind {
@@ -328,8 +422,24 @@ impl Manager {
         &mut self,
         group: &str,
         plural: &str,
-        mut obj: Value,
+        obj: Value,
     ) -> Result<Option<Arc<Value>>, ControllerError> {
+        Ok(self
+            .create_raw(group, plural, obj)?
+            .and_then(|key| self.cached(group, plural, &key.namespace, &key.name)))
+    }
+
+    /// Creates a pod as [`Manager::create`] does; returns the cached pod.
+    pub fn create_pod(&mut self, obj: Value) -> Result<Option<Arc<Pod>>, ControllerError> {
+        Ok(self.create_raw("", "pods", obj)?.and_then(|key| self.pod(&key.namespace, &key.name)))
+    }
+
+    fn create_raw(
+        &mut self,
+        group: &str,
+        plural: &str,
+        mut obj: Value,
+    ) -> Result<Option<Key>, ControllerError> {
         let res = resource(group, plural)?;
         let ns = str_at(&obj, "namespace").to_string();
         let Ok(name) = objects::assign_name(&self.server, &res, &mut obj) else {
@@ -343,14 +453,19 @@ impl Manager {
         }
         objects::stamp_new(&self.server, &res, &mut obj);
         let key = Key::new(&res.group_resource(), if res.namespaced { &ns } else { "" }, &name);
-        let copy = keep(&key.resource, &obj).then(|| obj.clone());
+        // What to cache, taken before the store consumes the object.
+        let pod = (key.resource == PODS).then(|| Pod::from_value(&obj, 0));
+        let copy = (pod.is_none() && keep(&key.resource, &obj)).then(|| obj.clone());
         match self.server.store().create(&key, obj) {
             Ok(s) => {
-                if let Some(v) = copy {
+                if let Some(mut p) = pod {
+                    p.rv = s.rv;
+                    self.remember_pod(p);
+                } else if let Some(v) = copy {
                     self.remember_value(&key.resource, s.rv, v);
                 }
                 self.wrote();
-                Ok(self.cached(group, plural, &key.namespace, &name))
+                Ok(Some(key))
             }
             Err(StoreError::AlreadyExists) => Ok(None),
             Err(e) => Err(e.into()),
@@ -377,37 +492,101 @@ impl Manager {
             let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
             crate::object::meta::metadata_mut(&mut merged).insert("generation".into(), json!(g));
         }
-        crate::object::meta::metadata_mut(&mut merged).remove("managedFields");
         let ns = str_at(old, "namespace").to_string();
         let name = str_at(old, "name").to_string();
         let key = Key::new(&res.group_resource(), &ns, &name);
         let rv = str_at(old, "resourceVersion").parse::<u64>().ok();
-        if objects::ready_to_vanish(&merged) {
-            return match self.server.store().delete(&key, rv) {
+        if !self.write(&key, rv, merged)? {
+            return Ok(None);
+        }
+        Ok(self.cached(group, plural, &ns, &name))
+    }
+
+    /// Changes the stored pod with `change`, provided it is still at the cached pod's
+    /// resourceVersion (else the cache is refreshed and `None` returned, as for a conflict).
+    /// Returns the pod as written.
+    pub fn update_pod(
+        &mut self,
+        pod: &Pod,
+        change: impl FnOnce(&mut Value),
+    ) -> Result<Option<Arc<Pod>>, ControllerError> {
+        let key = Key::new(PODS, pod.namespace(), pod.name());
+        if !self.mutate(&key, Some(pod.rv), change)? {
+            return Ok(None);
+        }
+        Ok(self.pod(pod.namespace(), pod.name()))
+    }
+
+    /// Changes any stored object with `change`, provided it is still at resourceVersion
+    /// `rv` when given; returns false when it was not (the cache is then refreshed) or is gone.
+    pub fn mutate(
+        &mut self,
+        key: &Key,
+        rv: Option<u64>,
+        change: impl FnOnce(&mut Value),
+    ) -> Result<bool, ControllerError> {
+        let Some(stored) = self.server.store().get(key)? else {
+            self.forget(&key.resource, &key.namespace, &key.name);
+            return Ok(false);
+        };
+        if rv.is_some_and(|rv| rv != stored.rv) {
+            self.remember(&key.resource, &stored);
+            return Ok(false);
+        }
+        let mut obj = stored.value();
+        let generation = obj["metadata"]["generation"].as_i64();
+        let before = generation.map(|_| obj.clone());
+        change(&mut obj);
+        if let (Some(g), Some(before)) = (generation, before)
+            && spec_changed(&before, &obj)
+        {
+            crate::object::meta::metadata_mut(&mut obj).insert("generation".into(), json!(g + 1));
+        }
+        self.write(key, Some(stored.rv), obj)
+    }
+
+    /// Stores `obj` at `key` conditional on `rv` and caches it; true when it was written (or
+    /// was already so). A conflict refreshes the cache and returns false.
+    fn write(
+        &mut self,
+        key: &Key,
+        rv: Option<u64>,
+        mut obj: Value,
+    ) -> Result<bool, ControllerError> {
+        crate::object::meta::metadata_mut(&mut obj).remove("managedFields");
+        if objects::ready_to_vanish(&obj) {
+            return match self.server.store().delete(key, rv) {
                 Ok(_) => {
-                    self.forget(&key.resource, &ns, &name);
+                    self.forget(&key.resource, &key.namespace, &key.name);
                     self.wrote();
-                    Ok(None)
+                    Ok(false)
                 }
                 Err(StoreError::Conflict) | Err(StoreError::NotFound) => {
-                    self.refresh(&key)?;
-                    Ok(None)
+                    self.refresh(key)?;
+                    Ok(false)
                 }
                 Err(e) => Err(e.into()),
             };
         }
-        let copy = merged.clone();
-        match self.server.store().update(&key, merged, rv) {
+        // What to cache, taken before the store consumes the object.
+        let pod = (key.resource == PODS).then(|| Pod::from_value(&obj, 0));
+        let copy = pod.is_none().then(|| obj.clone());
+        match self.server.store().update(key, obj, rv) {
             Ok(s) => {
                 if Some(s.rv) != rv {
-                    self.remember_value(&key.resource, s.rv, copy);
+                    if let Some(mut p) = pod {
+                        p.rv = s.rv;
+                        self.remember_pod(p);
+                    } else if let Some(v) = copy {
+                        self.remember_value(&key.resource, s.rv, v);
+                    }
                     self.wrote();
                 }
-                Ok(self.cached(group, plural, &ns, &name))
+                Ok(true)
             }
             Err(StoreError::Conflict) | Err(StoreError::NotFound) => {
-                self.refresh(&key)?;
-                Ok(None)
+                self.refresh(key)?;
+                Ok(false)
             }
             Err(e) => Err(e.into()),
         }
@@ -421,7 +600,8 @@ impl Manager {
         Ok(())
     }
 
-    /// Deletes an object as a DELETE request would (finalizers keep it Terminating).
+    /// Deletes an object as a DELETE request would (finalizers keep it Terminating; a pod
+    /// on a node gets its grace period).
     pub fn delete(
         &mut self,
         group: &str,
@@ -429,9 +609,36 @@ impl Manager {
         ns: &str,
         name: &str,
     ) -> Result<(), ControllerError> {
+        self.delete_with(group, plural, ns, name, &DeleteOptions::default())
+    }
+
+    /// Deletes an object with a grace period of 0, as the kubelet does once a pod's
+    /// containers have stopped.
+    pub fn delete_now(
+        &mut self,
+        group: &str,
+        plural: &str,
+        ns: &str,
+        name: &str,
+    ) -> Result<(), ControllerError> {
+        let opts = DeleteOptions { grace_period: Some(0), ..Default::default() };
+        self.delete_with(group, plural, ns, name, &opts)?;
+        // The last object of a Terminating namespace going lets the namespace go.
+        let _ = crate::apiserver::handlers::delete::finish_namespace(&self.server, ns);
+        Ok(())
+    }
+
+    fn delete_with(
+        &mut self,
+        group: &str,
+        plural: &str,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<(), ControllerError> {
         let res = resource(group, plural)?;
         let key = Key::new(&res.group_resource(), ns, name);
-        match delete_object(&self.server, &res, &key, &DeleteOptions::default()) {
+        match delete_object(&self.server, &res, &key, opts) {
             Ok(Deleted::Gone(_)) => {
                 self.forget(&key.resource, ns, name);
                 self.wrote();

@@ -131,16 +131,18 @@ pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
 pub fn collect_orphaned_pods(m: &mut Manager) -> Result<(), ControllerError> {
     let nodes: std::collections::HashSet<String> =
         m.objects("", "nodes").iter().map(|n| str_at(n, "name").to_string()).collect();
-    for p in m.objects("", "pods") {
-        let Some(node) = p["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        if !nodes.contains(node)
-            && !super::util::terminating(&p)
-            && p["status"]["startTime"].is_string()
-        {
-            m.delete("", "pods", str_at(&p, "namespace"), str_at(&p, "name"))?;
-        }
+    let orphaned: Vec<_> = m
+        .pods
+        .values()
+        .filter(|p| {
+            p.node().is_some_and(|n| !nodes.contains(n))
+                && !p.terminating()
+                && p.status.start_time.is_some()
+        })
+        .cloned()
+        .collect();
+    for p in orphaned {
+        m.delete_now("", "pods", p.namespace(), p.name())?;
     }
     Ok(())
 }

@@ -5,12 +5,10 @@
 //! observedGeneration). Also home of the pod-from-template helper the other workload
 //! controllers share.
 
-use super::util::{
-    controller_uid, labels, owner_ref, pod_active, pod_ready, selector_matches, terminating,
-};
+use super::pod::Pod;
+use super::util::{owner_ref, terminating};
 use super::{ControllerError, Manager, str_at};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The event source of the ReplicaSet controller.
@@ -51,29 +49,17 @@ pub fn pod_from_template(owner: &Value, template: &Value, name: Option<&str>) ->
         "status": {"phase": "Pending", "qosClass": "BestEffort"}})
 }
 
-/// Pods indexed by the uid of their controlling owner.
-pub fn pods_by_owner(m: &Manager) -> HashMap<String, Vec<Arc<Value>>> {
-    let mut out: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
-    for p in m.objects("", "pods") {
-        if let Some(uid) = controller_uid(&p) {
-            out.entry(uid.to_string()).or_default().push(p.clone());
-        }
-    }
-    out
-}
-
 /// True when the pod has been Ready for at least `min_ready` seconds.
-pub fn pod_available(m: &Manager, pod: &Value, min_ready: i64) -> bool {
-    if !pod_ready(pod) {
+pub fn pod_available(m: &Manager, pod: &Pod, min_ready: i64) -> bool {
+    if !pod.ready() {
         return false;
     }
     if min_ready <= 0 {
         return true;
     }
-    let since = pod["status"]["conditions"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["type"] == "Ready"))
-        .and_then(|c| c["lastTransitionTime"].as_str())
+    let since = pod
+        .condition("Ready")
+        .and_then(|c| c.last_transition_time.as_deref())
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
     since.is_some_and(|s| m.now() >= s + chrono::Duration::seconds(min_ready))
 }
@@ -84,42 +70,42 @@ pub fn claim_pods(
     m: &mut Manager,
     owner: &Value,
     selector: &Value,
-    owned: Vec<Arc<Value>>,
-) -> Result<Vec<Arc<Value>>, ControllerError> {
+    owned: Vec<Arc<Pod>>,
+) -> Result<Vec<Arc<Pod>>, ControllerError> {
     let uid = str_at(owner, "uid").to_string();
     let mut out = Vec::new();
     for p in owned {
-        if selector_matches(selector, &labels(&p)) || terminating(&p) {
+        if p.terminating() || p.matches(selector) {
             out.push(p);
             continue;
         }
-        let mut new = (*p).clone();
-        if let Some(refs) = new["metadata"]["ownerReferences"].as_array_mut() {
-            refs.retain(|r| r["uid"] != uid.as_str());
-            if refs.is_empty() {
-                crate::object::meta::metadata_mut(&mut new).remove("ownerReferences");
+        m.update_pod(&p, |new| {
+            if let Some(refs) = new["metadata"]["ownerReferences"].as_array_mut() {
+                refs.retain(|r| r["uid"] != uid.as_str());
+                if refs.is_empty() {
+                    crate::object::meta::metadata_mut(new).remove("ownerReferences");
+                }
             }
-        }
-        m.update("", "pods", &p, new)?;
+        })?;
     }
     if terminating(owner) {
         return Ok(out);
     }
-    let ns = str_at(owner, "namespace").to_string();
-    for p in m.objects_in("", "pods", &ns) {
-        if controller_uid(&p).is_some()
-            || !pod_active(&p)
-            || !selector_matches(selector, &labels(&p))
-        {
-            continue;
-        }
-        let mut new = (*p).clone();
-        let meta = crate::object::meta::metadata_mut(&mut new);
-        let refs = meta.entry("ownerReferences").or_insert_with(|| json!([]));
-        if let Some(a) = refs.as_array_mut() {
-            a.push(owner_ref(owner));
-        }
-        if let Some(adopted) = m.update("", "pods", &p, new)? {
+    let ns = str_at(owner, "namespace");
+    let orphans: Vec<Arc<Pod>> = m
+        .pods_in(ns)
+        .filter(|p| p.controller_uid().is_none() && p.active() && p.matches(selector))
+        .cloned()
+        .collect();
+    for p in orphans {
+        let adopted = m.update_pod(&p, |new| {
+            let meta = crate::object::meta::metadata_mut(new);
+            let refs = meta.entry("ownerReferences").or_insert_with(|| json!([]));
+            if let Some(a) = refs.as_array_mut() {
+                a.push(owner_ref(owner));
+            }
+        })?;
+        if let Some(adopted) = adopted {
             out.push(adopted);
         }
     }
@@ -128,54 +114,56 @@ pub fn claim_pods(
 
 /// Orders pods for deletion: unscheduled, pending, not ready, then the most recently created
 /// first (kube-controller-manager's ActivePods ranking, simplified).
-pub fn deletion_rank(p: &Value) -> (u8, u8, u8, std::cmp::Reverse<String>) {
-    let assigned = p["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty());
-    let phase = match p["status"]["phase"].as_str() {
-        Some("Pending") => 0,
-        Some("Unknown") => 1,
+pub fn deletion_rank(p: &Pod) -> (u8, u8, u8, std::cmp::Reverse<(String, String)>) {
+    let phase = match p.phase() {
+        "Pending" => 0,
+        "Unknown" => 1,
         _ => 2,
     };
     (
-        u8::from(assigned),
+        u8::from(p.node().is_some()),
         phase,
-        u8::from(pod_ready(p)),
-        std::cmp::Reverse(str_at(p, "creationTimestamp").to_string() + str_at(p, "name")),
+        u8::from(p.ready()),
+        std::cmp::Reverse((p.metadata.creation_timestamp.clone(), p.name().to_string())),
     )
 }
 
 /// Syncs every ReplicaSet.
 pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
-    let mut by_owner = pods_by_owner(m);
-    for rs in m.objects("apps", "replicasets") {
+    let rss = m.objects("apps", "replicasets");
+    if rss.is_empty() {
+        return Ok(());
+    }
+    let mut by_owner = m.pods_by_owner();
+    for rs in rss {
         let owned = by_owner.remove(str_at(&rs, "uid")).unwrap_or_default();
         sync_one(m, &rs, owned)?;
     }
     Ok(())
 }
 
-fn sync_one(m: &mut Manager, rs: &Value, owned: Vec<Arc<Value>>) -> Result<(), ControllerError> {
-    let selector = rs["spec"]["selector"].clone();
-    let pods = claim_pods(m, rs, &selector, owned)?;
-    let mut active: Vec<Arc<Value>> = pods.into_iter().filter(|p| pod_active(p)).collect();
+fn sync_one(m: &mut Manager, rs: &Value, owned: Vec<Arc<Pod>>) -> Result<(), ControllerError> {
+    let selector = &rs["spec"]["selector"];
+    let pods = claim_pods(m, rs, selector, owned)?;
+    let mut active: Vec<Arc<Pod>> = pods.into_iter().filter(|p| p.active()).collect();
     let want = rs["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
-    let name = str_at(rs, "name").to_string();
     if !terminating(rs) {
         if active.len() < want {
+            let template = pod_from_template(rs, &rs["spec"]["template"], None);
             for _ in active.len()..want {
-                let pod = pod_from_template(rs, &rs["spec"]["template"], None);
-                if let Some(p) = m.create("", "pods", pod)? {
-                    let msg = format!("Created pod: {}", str_at(&p, "name"));
+                if let Some(p) = m.create_pod(template.clone())? {
+                    let msg = format!("Created pod: {}", p.name());
                     m.event(rs, "Normal", "SuccessfulCreate", &msg, SOURCE);
                     active.push(p);
                 }
             }
         } else if active.len() > want {
             active.sort_by_key(|p| deletion_rank(p));
-            let doomed: Vec<Arc<Value>> = active.drain(..active.len() - want).collect();
+            let doomed: Vec<Arc<Pod>> = active.drain(..active.len() - want).collect();
             for p in doomed {
-                let pn = str_at(&p, "name").to_string();
-                m.delete("", "pods", str_at(&p, "namespace"), &pn)?;
-                m.event(rs, "Normal", "SuccessfulDelete", &format!("Deleted pod: {pn}"), SOURCE);
+                m.delete("", "pods", p.namespace(), p.name())?;
+                let msg = format!("Deleted pod: {}", p.name());
+                m.event(rs, "Normal", "SuccessfulDelete", &msg, SOURCE);
             }
         }
     }
@@ -184,12 +172,10 @@ fn sync_one(m: &mut Manager, rs: &Value, owned: Vec<Arc<Value>>) -> Result<(), C
     let fully = active
         .iter()
         .filter(|p| {
-            tlabels
-                .as_object()
-                .is_none_or(|tl| tl.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v)))
+            tlabels.as_object().is_none_or(|tl| tl.iter().all(|(k, v)| p.label(k) == v.as_str()))
         })
         .count();
-    let ready = active.iter().filter(|p| pod_ready(p)).count();
+    let ready = active.iter().filter(|p| p.ready()).count();
     let available = active.iter().filter(|p| pod_available(m, p, min_ready)).count();
     let mut status = json!({"replicas": active.len()});
     for (k, v) in [
@@ -205,7 +191,6 @@ fn sync_one(m: &mut Manager, rs: &Value, owned: Vec<Arc<Value>>) -> Result<(), C
     if rs["status"] != status {
         let mut new = rs.clone();
         new["status"] = status;
-        let _ = name;
         m.update("apps", "replicasets", rs, new)?;
     }
     Ok(())

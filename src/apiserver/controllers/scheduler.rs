@@ -3,10 +3,12 @@
 //! preferring the least allocated node. A pod that fits nowhere stays Pending with a
 //! `PodScheduled=False` condition and a `FailedScheduling` event.
 
-use super::util::{cpu_millis, memory_bytes, node_term_matches, pod_active, pod_requests};
+use super::pod::{Pod, Requests};
+use super::util::{cpu_millis, memory_bytes, node_term_matches};
 use super::{ControllerError, Manager, nodes, str_at};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Allocated resources on one node.
 #[derive(Debug, Default, Clone, Copy)]
@@ -88,14 +90,29 @@ pub fn allocatable(node: &Value) -> Usage {
     }
 }
 
+/// Why no node fits, as the scheduler words it, from the per-reason node counts.
+fn unschedulable_message(reasons: &BTreeMap<String, usize>, nodes: usize) -> String {
+    if nodes == 0 {
+        return "no nodes available to schedule pods".to_string();
+    }
+    let detail = reasons
+        .iter()
+        .map(|(r, n)| {
+            format!("{n} node(s) {r}")
+                .replace("node(s) Insufficient", "Insufficient")
+                .replace("node(s) Too many", "Too many")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "0/{nodes} nodes are available: {detail}. preemption: 0/{nodes} nodes are available: {nodes} Preemption is not helpful for scheduling."
+    )
+}
+
 /// Binds pending pods.
 pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
-    let pods = m.objects("", "pods");
-    let pending: Vec<_> = pods
-        .iter()
-        .filter(|p| pod_active(p) && p["spec"]["nodeName"].as_str().is_none_or(str::is_empty))
-        .cloned()
-        .collect();
+    let mut pending: Vec<Arc<Pod>> =
+        m.pods().into_iter().filter(|p| p.active() && p.node().is_none()).collect();
     if pending.is_empty() {
         return Ok(());
     }
@@ -104,14 +121,13 @@ pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
     let index: HashMap<&str, usize> =
         nodes.iter().enumerate().map(|(i, n)| (str_at(n, "name"), i)).collect();
     let mut usage: Vec<Usage> = vec![Usage::default(); nodes.len()];
-    for p in &pods {
-        if let Some(n) = p["spec"]["nodeName"].as_str().filter(|n| !n.is_empty())
-            && pod_active(p)
+    for p in m.pods.values() {
+        if let Some(n) = p.node()
+            && p.active()
             && let Some(&i) = index.get(n)
         {
-            let (cpu, mem) = pod_requests(p);
-            usage[i].cpu += cpu;
-            usage[i].mem += mem;
+            usage[i].cpu += p.spec.containers.requests.cpu;
+            usage[i].mem += p.spec.containers.requests.mem;
             usage[i].pods += 1;
         }
     }
@@ -119,24 +135,24 @@ pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
     // The taint verdict of each node for pods without tolerations, selectors or affinity:
     // most pods, so most checks are one lookup.
     let plain: Vec<Option<String>> = nodes.iter().map(|n| unfit(&json!({"spec": {}}), n)).collect();
-    let mut pending = pending;
     pending.sort_by(|a, b| {
-        (str_at(a, "creationTimestamp"), str_at(a, "namespace"), str_at(a, "name")).cmp(&(
-            str_at(b, "creationTimestamp"),
-            str_at(b, "namespace"),
-            str_at(b, "name"),
+        (&a.metadata.creation_timestamp, a.namespace(), a.name()).cmp(&(
+            &b.metadata.creation_timestamp,
+            b.namespace(),
+            b.name(),
         ))
     });
+    let now = m.now_str();
     for pod in pending {
-        let (cpu, mem) = pod_requests(&pod);
-        let spec = &pod["spec"];
-        let is_plain = spec["nodeSelector"].is_null()
-            && spec["affinity"].is_null()
-            && spec["tolerations"].is_null();
+        let Requests { cpu, mem } = pod.spec.containers.requests;
+        let constraints = (!pod.unconstrained()).then(|| pod.constraints());
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i64, usize)> = None;
         for (i, node) in nodes.iter().enumerate() {
-            let why = if is_plain { plain[i].clone() } else { unfit(&pod, node) };
+            let why = match &constraints {
+                None => plain[i].clone(),
+                Some(c) => unfit(c, node),
+            };
             if let Some(r) = why {
                 *reasons.entry(r).or_default() += 1;
                 continue;
@@ -166,74 +182,57 @@ pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
         match best {
             Some((_, i)) => {
                 let node = str_at(&nodes[i], "name").to_string();
-                let mut new = (*pod).clone();
-                new["spec"]["nodeName"] = json!(node);
-                let now = m.now_str();
-                new["status"]["phase"] = json!("Pending");
-                new["status"]["conditions"] = super::util::set_condition(
-                    &new["status"]["conditions"],
-                    "PodScheduled",
-                    "True",
-                    "",
-                    "",
-                    &now,
-                    false,
-                );
-                strip_empty_reason(&mut new["status"]["conditions"]);
-                if let Some(p) = m.update("", "pods", &pod, new)? {
+                let bound = m.update_pod(&pod, |new| {
+                    new["spec"]["nodeName"] = json!(node);
+                    new["status"]["phase"] = json!("Pending");
+                    new["status"]["conditions"] = super::util::set_condition(
+                        &new["status"]["conditions"],
+                        "PodScheduled",
+                        "True",
+                        "",
+                        "",
+                        &now,
+                        false,
+                    );
+                    strip_empty_reason(&mut new["status"]["conditions"]);
+                })?;
+                if let Some(p) = bound {
                     usage[i].cpu += cpu;
                     usage[i].mem += mem;
                     usage[i].pods += 1;
-                    let msg = format!(
-                        "Successfully assigned {}/{} to {node}",
-                        str_at(&p, "namespace"),
-                        str_at(&p, "name")
-                    );
-                    m.event(&p, "Normal", "Scheduled", &msg, "default-scheduler");
+                    let msg =
+                        format!("Successfully assigned {}/{} to {node}", p.namespace(), p.name());
+                    m.event(&p.reference(), "Normal", "Scheduled", &msg, "default-scheduler");
                 }
             }
             None => {
-                let detail: Vec<String> =
-                    reasons.iter().map(|(r, n)| format!("{n} node(s) {r}")).collect();
-                let detail = detail
-                    .iter()
-                    .map(|d| {
-                        d.replace("node(s) Insufficient", "Insufficient")
-                            .replace("node(s) Too many", "Too many")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let msg = format!(
-                    "0/{} nodes are available: {detail}. preemption: 0/{} nodes are available: {} Preemption is not helpful for scheduling.",
-                    nodes.len(),
-                    nodes.len(),
-                    nodes.len()
-                );
-                let msg = if nodes.is_empty() {
-                    "no nodes available to schedule pods".to_string()
-                } else {
-                    msg
-                };
-                let already = pod["status"]["conditions"].as_array().is_some_and(|cs| {
-                    cs.iter().any(|c| c["type"] == "PodScheduled" && c["message"] == msg.as_str())
+                let msg = unschedulable_message(&reasons, nodes.len());
+                let already = pod.condition("PodScheduled").is_some_and(|c| {
+                    c.status == "False" && c.message.as_deref() == Some(msg.as_str())
                 });
                 if already {
                     continue;
                 }
-                let mut new = (*pod).clone();
-                let now = m.now_str();
-                new["status"]["phase"] = json!("Pending");
-                new["status"]["conditions"] = super::util::set_condition(
-                    &new["status"]["conditions"],
-                    "PodScheduled",
-                    "False",
-                    "Unschedulable",
-                    &msg,
-                    &now,
-                    false,
-                );
-                if let Some(p) = m.update("", "pods", &pod, new)? {
-                    m.event(&p, "Warning", "FailedScheduling", &msg, "default-scheduler");
+                let failed = m.update_pod(&pod, |new| {
+                    new["status"]["phase"] = json!("Pending");
+                    new["status"]["conditions"] = super::util::set_condition(
+                        &new["status"]["conditions"],
+                        "PodScheduled",
+                        "False",
+                        "Unschedulable",
+                        &msg,
+                        &now,
+                        false,
+                    );
+                })?;
+                if let Some(p) = failed {
+                    m.event(
+                        &p.reference(),
+                        "Warning",
+                        "FailedScheduling",
+                        &msg,
+                        "default-scheduler",
+                    );
                 }
             }
         }

@@ -5,9 +5,16 @@
 //! `<template>-<name>-<ordinal>`, kept when its pod goes and re-used when it returns;
 //! revisions as ControllerRevisions (`controller-revision-hash`), rolled out in reverse
 //! ordinal order down to `partition`.
+//!
+//! `persistentVolumeClaimRetentionPolicy` decides what becomes of the claims: with
+//! `whenDeleted: Delete` every claim is owned by the StatefulSet (the garbage collector
+//! removes them with it); with `whenScaled: Delete` the claims of a pod condemned by a scale
+//! down are owned by that pod before it is deleted, so they go once it is gone. `Retain`
+//! (the default for both) leaves them for the pod that comes back.
 
-use super::replicaset::{pod_from_template, pods_by_owner};
-use super::util::{owner_ref, pod_active, pod_finished, pod_ready, template_hash, terminating};
+use super::pod::Pod;
+use super::replicaset::pod_from_template;
+use super::util::{owner_ref, template_hash, terminating};
 use super::{ControllerError, Manager, str_at};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -22,14 +29,19 @@ fn ordinal(sts: &str, pod: &str) -> Option<i64> {
 
 /// Syncs every StatefulSet.
 pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
-    let mut by_owner = pods_by_owner(m);
-    for sts in m.objects("apps", "statefulsets") {
+    let sets = m.objects("apps", "statefulsets");
+    if sets.is_empty() {
+        return Ok(());
+    }
+    let mut by_owner = m.pods_by_owner();
+    for sts in sets {
         let owned = by_owner.remove(str_at(&sts, "uid")).unwrap_or_default();
         if terminating(&sts) {
             continue;
         }
         if sts["spec"]["updateStrategy"]["type"].is_null()
             || sts["spec"]["podManagementPolicy"].is_null()
+            || sts["spec"]["persistentVolumeClaimRetentionPolicy"].is_null()
         {
             // kube-apiserver's defaulting, which clients such as `kubectl rollout` rely on.
             let mut new = (*sts).clone();
@@ -45,6 +57,12 @@ pub fn sync(m: &mut Manager) -> Result<(), ControllerError> {
             }
             if new["spec"]["revisionHistoryLimit"].is_null() {
                 new["spec"]["revisionHistoryLimit"] = json!(10);
+            }
+            let policy = &mut new["spec"]["persistentVolumeClaimRetentionPolicy"];
+            for f in ["whenDeleted", "whenScaled"] {
+                if policy[f].is_null() {
+                    policy[f] = json!("Retain");
+                }
             }
             m.update("apps", "statefulsets", &sts, new)?;
             continue;
@@ -133,9 +151,12 @@ fn ensure_claims(m: &mut Manager, sts: &Value, i: i64) -> Result<(), ControllerE
         if spec["volumeMode"].is_null() {
             spec["volumeMode"] = json!("Filesystem");
         }
-        let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        let mut pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
             "metadata": {"name": claim, "namespace": ns, "labels": labels},
             "spec": spec, "status": {"phase": "Pending"}});
+        if deletes_claims(sts, "whenDeleted") {
+            pvc["metadata"]["ownerReferences"] = json!([owner_ref(sts)]);
+        }
         if m.create("", "persistentvolumeclaims", pvc)?.is_some() {
             let msg = format!("create Claim {claim} Pod {name}-{i} in StatefulSet {name} success");
             m.event(sts, "Normal", "SuccessfulCreate", &msg, SOURCE);
@@ -144,7 +165,75 @@ fn ensure_claims(m: &mut Manager, sts: &Value, i: i64) -> Result<(), ControllerE
     Ok(())
 }
 
-fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), ControllerError> {
+/// True when the retention policy says `Delete` for `when` (`whenDeleted`, `whenScaled`).
+fn deletes_claims(sts: &Value, when: &str) -> bool {
+    sts["spec"]["persistentVolumeClaimRetentionPolicy"][when] == "Delete"
+}
+
+/// The names of the claims of ordinal `i`.
+fn claim_names(sts: &Value, i: i64) -> Vec<String> {
+    let name = str_at(sts, "name");
+    sts["spec"]["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| format!("{}-{name}-{i}", t["metadata"]["name"].as_str().unwrap_or_default()))
+        .collect()
+}
+
+/// A plain (non-controller) owner reference to a pod, as the StatefulSet controller puts on
+/// the claims of a condemned pod.
+fn pod_owner_ref(p: &Pod) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "name": p.name(), "uid": p.uid()})
+}
+
+/// Brings the owner references of ordinal `i`'s claims in line with the retention policy:
+/// `condemned` (the pod a scale down is about to delete) owns them under `whenScaled:
+/// Delete`; otherwise the StatefulSet does under `whenDeleted: Delete`.
+fn own_claims(
+    m: &mut Manager,
+    sts: &Value,
+    i: i64,
+    condemned: Option<&Pod>,
+) -> Result<(), ControllerError> {
+    let ns = str_at(sts, "namespace").to_string();
+    let set_uid = str_at(sts, "uid").to_string();
+    // A condemned pod's claims are the pod's alone, so they go with it.
+    let pod_ref = condemned.filter(|_| deletes_claims(sts, "whenScaled")).map(pod_owner_ref);
+    let set_ref = (pod_ref.is_none() && deletes_claims(sts, "whenDeleted")).then(|| owner_ref(sts));
+    for claim in claim_names(sts, i) {
+        let Some(pvc) = m.cached("", "persistentvolumeclaims", &ns, &claim) else { continue };
+        if terminating(&pvc) {
+            continue;
+        }
+        let mut refs: Vec<Value> =
+            pvc["metadata"]["ownerReferences"].as_array().cloned().unwrap_or_default();
+        // Our references are the set's and pods' of this set's ordinal; others are kept.
+        let ours = |r: &Value| {
+            r["uid"] == set_uid.as_str()
+                || (r["kind"] == "Pod" && r["name"] == format!("{}-{i}", str_at(sts, "name")))
+        };
+        let mut want: Vec<Value> = refs.iter().filter(|r| !ours(r)).cloned().collect();
+        want.extend(set_ref.clone());
+        want.extend(pod_ref.clone());
+        let have: Vec<&Value> = refs.iter().filter(|r| ours(r)).collect();
+        let wanted: Vec<&Value> = want.iter().filter(|r| ours(r)).collect();
+        if have.len() == wanted.len() && have.iter().all(|h| wanted.contains(h)) {
+            continue;
+        }
+        refs = want;
+        let mut new = (*pvc).clone();
+        if refs.is_empty() {
+            crate::object::meta::metadata_mut(&mut new).remove("ownerReferences");
+        } else {
+            new["metadata"]["ownerReferences"] = Value::Array(refs);
+        }
+        m.update("", "persistentvolumeclaims", &pvc, new)?;
+    }
+    Ok(())
+}
+
+fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Pod>>) -> Result<(), ControllerError> {
     let name = str_at(sts, "name").to_string();
     let ns = str_at(sts, "namespace").to_string();
     let replicas = sts["spec"]["replicas"].as_i64().unwrap_or(1).max(0);
@@ -159,20 +248,20 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
     let partition =
         sts["spec"]["updateStrategy"]["rollingUpdate"]["partition"].as_i64().unwrap_or(0);
 
-    let mut pods: BTreeMap<i64, Arc<Value>> = BTreeMap::new();
+    let mut pods: BTreeMap<i64, Arc<Pod>> = BTreeMap::new();
     for p in owned {
-        if let Some(i) = ordinal(&name, str_at(&p, "name")) {
+        if let Some(i) = ordinal(&name, p.name()) {
             pods.insert(i, p);
         }
     }
-    let healthy = |p: &Value| pod_active(p) && p["status"]["phase"] == "Running" && pod_ready(p);
+    let healthy = |p: &Pod| p.active() && p.phase() == "Running" && p.ready();
     let mut changed = false;
 
     // Create (or replace failed) pods below `replicas`, in order.
     for i in 0..replicas {
         match pods.get(&i).cloned() {
-            Some(p) if pod_finished(&p) => {
-                m.delete("", "pods", &ns, str_at(&p, "name"))?;
+            Some(p) if p.finished() => {
+                m.delete("", "pods", &ns, p.name())?;
                 m.event(
                     sts,
                     "Normal",
@@ -200,7 +289,7 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
                     current_rev.clone()
                 };
                 let pod = pod_for(m, sts, i, &rev);
-                if let Some(p) = m.create("", "pods", pod)? {
+                if let Some(p) = m.create_pod(pod)? {
                     m.event(
                         sts,
                         "Normal",
@@ -218,17 +307,22 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
         }
     }
     // Scale down from the highest ordinal, one at a time unless Parallel.
-    let all_healthy_below = |pods: &BTreeMap<i64, Arc<Value>>| {
+    let all_healthy_below = |pods: &BTreeMap<i64, Arc<Pod>>| {
         (0..replicas).all(|i| pods.get(&i).is_some_and(|p| healthy(p)))
     };
     if !changed && (parallel || all_healthy_below(&pods)) {
         let extra: Vec<i64> = pods.keys().rev().copied().filter(|i| *i >= replicas).collect();
         for i in extra {
             if let Some(p) = pods.remove(&i) {
-                if terminating(&p) {
-                    continue;
+                if p.terminating() {
+                    // One at a time: the next goes once this one is gone.
+                    if parallel {
+                        continue;
+                    }
+                    break;
                 }
-                m.delete("", "pods", &ns, str_at(&p, "name"))?;
+                own_claims(m, sts, i, Some(&p))?;
+                m.delete("", "pods", &ns, p.name())?;
                 m.event(
                     sts,
                     "Normal",
@@ -247,9 +341,9 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
     if !changed && !on_delete && all_healthy_below(&pods) {
         for i in (partition..replicas).rev() {
             if let Some(p) = pods.get(&i).cloned()
-                && p["metadata"]["labels"]["controller-revision-hash"] != update_rev.as_str()
+                && p.label("controller-revision-hash") != Some(update_rev.as_str())
             {
-                m.delete("", "pods", &ns, str_at(&p, "name"))?;
+                m.delete("", "pods", &ns, p.name())?;
                 m.event(
                     sts,
                     "Normal",
@@ -263,13 +357,19 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Value>>) -> Result<(), 
         }
     }
 
-    let counted: Vec<&Arc<Value>> = pods.values().filter(|p| pod_active(p)).collect();
-    let rev_of = |p: &Value| {
-        p["metadata"]["labels"]["controller-revision-hash"].as_str().unwrap_or_default().to_string()
-    };
+    // The claims of the pods that stay follow the policy too (it may have changed, or a scale
+    // up may have saved a pod whose claims were condemned).
+    for (&i, p) in &pods {
+        if i < replicas && !p.terminating() {
+            own_claims(m, sts, i, None)?;
+        }
+    }
+
+    let counted: Vec<&Arc<Pod>> = pods.values().filter(|p| p.active()).collect();
+    let rev_of = |p: &Pod| p.label("controller-revision-hash").unwrap_or_default().to_string();
     let updated = counted.iter().filter(|p| rev_of(p) == update_rev).count() as i64;
     let current = counted.iter().filter(|p| rev_of(p) == current_rev).count() as i64;
-    let ready = counted.iter().filter(|p| pod_ready(p)).count() as i64;
+    let ready = counted.iter().filter(|p| p.ready()).count() as i64;
     let new_current = if updated == replicas && counted.len() as i64 == replicas {
         update_rev.clone()
     } else {

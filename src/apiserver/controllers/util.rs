@@ -6,10 +6,14 @@ use serde_json::{Value, json};
 /// True when `labels` satisfy a `metav1.LabelSelector` object (`matchLabels` and
 /// `matchExpressions`). A null or absent selector matches nothing, an empty one everything.
 pub fn selector_matches(selector: &Value, labels: &Value) -> bool {
+    selector_matches_with(selector, |k| labels.get(k).and_then(Value::as_str))
+}
+
+/// [`selector_matches`] over labels looked up by `get`.
+pub fn selector_matches_with<'a>(selector: &Value, get: impl Fn(&str) -> Option<&'a str>) -> bool {
     if !selector.is_object() {
         return false;
     }
-    let get = |k: &str| labels.get(k).and_then(Value::as_str);
     if let Some(ml) = selector["matchLabels"].as_object()
         && !ml.iter().all(|(k, v)| get(k) == v.as_str())
     {

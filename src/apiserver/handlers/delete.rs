@@ -2,6 +2,13 @@
 //! finalizers keeping an object Terminating until they are removed, and namespace deletion
 //! removing the namespace's contents.
 //!
+//! A Pod bound to a node is deleted gracefully, as kube-apiserver does: it gets a
+//! `deletionTimestamp` of now plus its grace period (`gracePeriodSeconds` from the query or
+//! the body, else the pod's `terminationGracePeriodSeconds`, else 30) and
+//! `deletionGracePeriodSeconds`, and the node's (simulated) kubelet removes it once its
+//! containers have stopped. A grace period of 0, an unbound or finished pod, or a server
+//! running no kubelet removes it at once.
+//!
 //! `propagationPolicy: Foreground` and `Orphan` (and `orphanDependents: true`) add the
 //! `foregroundDeletion` and `orphan` finalizers; the garbage collector in
 //! `apiserver::controllers::gc` acts on them and on dependents whose owners are gone.
@@ -35,6 +42,8 @@ pub struct DeleteOptions {
     pub resource_version: Option<String>,
     /// `propagationPolicy` (`Foreground`, `Background`, `Orphan`), body or query.
     pub propagation_policy: Option<String>,
+    /// `gracePeriodSeconds`, body or query.
+    pub grace_period: Option<i64>,
 }
 
 impl DeleteOptions {
@@ -43,6 +52,7 @@ impl DeleteOptions {
         let mut o = DeleteOptions {
             dry_run: q.dry_run,
             propagation_policy: Some(q.propagation_policy.clone()).filter(|p| !p.is_empty()),
+            grace_period: q.grace_period_seconds,
             ..Default::default()
         };
         if body.iter().all(u8::is_ascii_whitespace) {
@@ -68,6 +78,9 @@ impl DeleteOptions {
         } else if v["orphanDependents"].as_bool() == Some(true) {
             o.propagation_policy = Some("Orphan".into());
         }
+        if let Some(g) = v["gracePeriodSeconds"].as_i64() {
+            o.grace_period = Some(g);
+        }
         o.uid = v["preconditions"]["uid"].as_str().map(String::from);
         o.resource_version = v["preconditions"]["resourceVersion"].as_str().map(String::from);
         Ok(o)
@@ -92,6 +105,20 @@ fn precondition_failed(res: &Resource, name: &str, what: &str, want: &str, have:
             "Precondition failed: {what} in precondition: {want}, {what} in object meta: {have}"
         ),
     ))
+}
+
+/// The grace period a pod's deletion gets: `None` when it is removed at once.
+fn pod_grace(server: &ApiServer, res: &Resource, obj: &Value, opts: &DeleteOptions) -> Option<i64> {
+    if !(res.group.is_empty() && res.plural == "pods" && server.kubelet_running()) {
+        return None;
+    }
+    let bound = obj["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty());
+    let finished = matches!(obj["status"]["phase"].as_str(), Some("Succeeded" | "Failed"));
+    let grace = opts
+        .grace_period
+        .or_else(|| obj["spec"]["terminationGracePeriodSeconds"].as_i64())
+        .unwrap_or(30);
+    (bound && !finished && grace > 0).then_some(grace)
 }
 
 /// Deletes one object, honouring finalizers and preconditions, retrying on concurrent writes.
@@ -142,8 +169,35 @@ pub fn delete_object(
                 a.push(json!(f));
             }
         }
+        if let Some(grace) = pod_grace(server, res, &obj, opts) {
+            // Graceful: marked now, removed by the kubelet. A second request may only
+            // shorten the period.
+            let deadline = server.clock().now() + chrono::Duration::seconds(grace);
+            let current = obj["metadata"]["deletionTimestamp"]
+                .as_str()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+            if current.is_some_and(|c| c <= deadline) {
+                return Ok(Deleted::Terminating(obj));
+            }
+            let meta = crate::object::meta::metadata_mut(&mut obj);
+            meta.insert("deletionTimestamp".into(), json!(timestamp(deadline)));
+            meta.insert("deletionGracePeriodSeconds".into(), json!(grace));
+            if opts.dry_run {
+                return Ok(Deleted::Terminating(obj));
+            }
+            match server.store().update(key, obj, Some(stored.rv)) {
+                Ok(s) => return Ok(Deleted::Terminating(crate::apiserver::decode(&s.json)?)),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(ApiError::from_store(e, res, name)),
+            }
+        }
         if !objects::finalizers(&obj).is_empty() {
-            if deleting {
+            // A pod held by finalizers whose grace period ends early (the kubelet's final
+            // delete) records that it is no longer waiting on its containers.
+            let shortened = deleting
+                && opts.grace_period == Some(0)
+                && obj["metadata"]["deletionGracePeriodSeconds"].as_i64().is_some_and(|g| g > 0);
+            if deleting && !shortened {
                 return Ok(Deleted::Terminating(obj));
             }
             let mut marked = obj.clone();
