@@ -1,5 +1,6 @@
 //! The CLI integration tests: the real `kctl` binary, against the real bundled apiserver.
 
+mod admission_fixtures;
 mod apply_vectors;
 mod auth_local;
 mod auth_negative;
@@ -20,6 +21,7 @@ mod controllers_gc;
 mod controllers_local;
 mod controllers_workloads;
 mod help;
+mod kubectl_admission;
 mod kubectl_apply;
 mod kubectl_delete;
 mod kubectl_get;

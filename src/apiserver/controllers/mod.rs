@@ -342,6 +342,7 @@ impl Manager {
             obj["kind"] = json!(res.kind);
         }
         objects::stamp_new(&self.server, &res, &mut obj);
+        crate::apiserver::admission::defaults::for_internal_write(&self.server, &res, &mut obj);
         let key = Key::new(&res.group_resource(), if res.namespaced { &ns } else { "" }, &name);
         let copy = keep(&key.resource, &obj).then(|| obj.clone());
         match self.server.store().create(&key, obj) {
