@@ -130,7 +130,8 @@ pub fn assign_name(
     Ok(name)
 }
 
-fn without_meta_and_status(v: &Value) -> Map<String, Value> {
+/// An object without `metadata` and `status`: what a `generation` bump looks at.
+pub fn without_meta_and_status(v: &Value) -> Map<String, Value> {
     let mut m = v.as_object().cloned().unwrap_or_default();
     m.remove("metadata");
     m.remove("status");

@@ -41,7 +41,7 @@ fn invalid_objects_are_rejected_with_kube_messages() {
         env.kubectl(&["apply", "-f", "svc-bad-name.yaml"]),
         env.kubectl(&["apply", "-f", "web.yaml"]),
         env.kubectl(&["apply", "-f", "web-new-selector.yaml"]),
-        env.kubectl(&["scale", "deployment", "web", "--replicas=-1"]),
+        env.kubectl(&["patch", "deployment", "web", "-p", r#"{"spec":{"replicas":-1}}"#]),
         env.kubectl(&["apply", "-f", "svc.yaml"]),
         env.kubectl(&["patch", "svc", "web", "-p", r#"{"spec":{"clusterIP":"10.96.0.99"}}"#]),
         env.kubectl(&["get", "deploy,svc", "-o", "name"]),
@@ -183,6 +183,6 @@ fn diff_of_an_applied_manifest_is_empty() {
     env.write("m2.yaml", &WORKLOADS.replace("image: nginx:1.27", "image: nginx:1.28"));
     let changed = env.kubectl(&["diff", "-f", "m2.yaml"]);
     assert_eq!(changed.code, 1, "{changed}");
-    assert!(changed.stdout.contains("-        image: nginx:1.27"), "{changed}");
-    assert!(changed.stdout.contains("+        image: nginx:1.28"), "{changed}");
+    assert!(changed.stdout.contains("-      - image: nginx:1.27"), "{changed}");
+    assert!(changed.stdout.contains("+      - image: nginx:1.28"), "{changed}");
 }

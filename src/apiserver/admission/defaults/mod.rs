@@ -26,6 +26,14 @@ pub fn admit(a: &Attributes<'_>, obj: &mut Value, _w: &mut Vec<String>) -> Resul
         reset_on_create(a.server, a.res, obj);
     } else if let Some(old) = a.old {
         on_update(a.res, obj, old);
+        // kube-apiserver compares the defaulted objects: a write that only drops defaulted
+        // fields (a client-side apply of an atomic list, say) changes no spec.
+        if a.res.generation {
+            let changed = crate::apiserver::objects::without_meta_and_status(old)
+                != crate::apiserver::objects::without_meta_and_status(obj);
+            let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + i64::from(changed);
+            crate::object::meta::metadata_mut(obj).insert("generation".into(), json!(g));
+        }
     }
     Ok(())
 }
