@@ -209,14 +209,17 @@ fn downward_items(d: &mut Map<String, Value>) {
 /// `Always` for an image whose tag is `latest` or that has neither tag nor digest,
 /// `IfNotPresent` otherwise (kube parses the reference the same way).
 pub fn image_pull_policy(image: &str) -> &'static str {
-    if image.contains('@') {
-        return "IfNotPresent";
-    }
+    let (name, digest) = match image.split_once('@') {
+        Some((n, _)) => (n, true),
+        None => (image, false),
+    };
     // The tag follows the last ':' after the last '/' (a ':' before it is a registry port).
-    let last = image.rsplit('/').next().unwrap_or(image);
+    let last = name.rsplit('/').next().unwrap_or(name);
     match last.rsplit_once(':') {
-        Some((_, tag)) if tag != "latest" => "IfNotPresent",
-        _ => "Always",
+        Some((_, "latest")) => "Always",
+        Some(_) => "IfNotPresent",
+        None if digest => "IfNotPresent",
+        None => "Always",
     }
 }
 
@@ -232,5 +235,6 @@ mod tests {
         assert_eq!(image_pull_policy("localhost:5000/app"), "Always");
         assert_eq!(image_pull_policy("localhost:5000/app:v1"), "IfNotPresent");
         assert_eq!(image_pull_policy("app@sha256:abc"), "IfNotPresent");
+        assert_eq!(image_pull_policy("app:latest@sha256:abc"), "Always");
     }
 }
