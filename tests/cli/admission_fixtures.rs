@@ -117,6 +117,9 @@ fn collection(obj: &Value) -> String {
         "ConfigMap" => ("/api/v1", "configmaps"),
         "Pod" => ("/api/v1", "pods"),
         "PersistentVolumeClaim" => ("/api/v1", "persistentvolumeclaims"),
+        "Secret" => ("/api/v1", "secrets"),
+        "StatefulSet" => ("/apis/apps/v1", "statefulsets"),
+        "DaemonSet" => ("/apis/apps/v1", "daemonsets"),
         other => panic!("no collection for {other}"),
     };
     format!("{prefix}/namespaces/{ns}/{plural}")

@@ -109,8 +109,28 @@ pub fn service(errs: &mut Errs, obj: &Value, old: Option<&Value>) {
 /// ConfigMap and Secret: key names, total size, type; on update nothing but metadata may
 /// change once `immutable` is set, and a Secret's type never.
 pub fn config_data(errs: &mut Errs, kind: &str, obj: &Value, old: Option<&Value>) {
-    let mut total = 0usize;
     let fields: &[&str] = if kind == "Secret" { &["data"] } else { &["data", "binaryData"] };
+    // An update checks what may not change first, then the new object as a create would.
+    if let Some(old) = old {
+        if kind == "Secret" && obj["type"] != old["type"] {
+            errs.invalid(
+                "type",
+                &quote(obj["type"].as_str().unwrap_or_default()),
+                "field is immutable",
+            );
+        }
+        if old["immutable"] == Value::Bool(true) {
+            if obj["immutable"] != Value::Bool(true) {
+                errs.forbidden("immutable", "field is immutable when `immutable` is set");
+            }
+            for f in fields {
+                if obj[*f] != old[*f] {
+                    errs.forbidden(f, "field is immutable when `immutable` is set");
+                }
+            }
+        }
+    }
+    let mut total = 0usize;
     for f in fields {
         for (k, v) in obj[*f].as_object().into_iter().flatten() {
             for msg in names::config_map_key(k) {
@@ -139,24 +159,6 @@ pub fn config_data(errs: &mut Errs, kind: &str, obj: &Value, old: Option<&Value>
         let field = if kind == "Secret" { "data" } else { "" };
         errs.too_long(field, MAX_DATA_SIZE);
     }
-    let Some(old) = old else { return };
-    if kind == "Secret" && obj["type"] != old["type"] {
-        errs.invalid(
-            "type",
-            &quote(obj["type"].as_str().unwrap_or_default()),
-            "field is immutable",
-        );
-    }
-    if old["immutable"] == Value::Bool(true) {
-        if obj["immutable"] != Value::Bool(true) {
-            errs.forbidden("immutable", "field is immutable when `immutable` is set");
-        }
-        for f in fields {
-            if obj[*f] != old[*f] {
-                errs.forbidden(f, "field is immutable when `immutable` is set");
-            }
-        }
-    }
 }
 
 /// The keys a Secret's type requires.
@@ -167,6 +169,12 @@ fn secret_type(errs: &mut Errs, obj: &Value) {
         "kubernetes.io/dockerconfigjson" => &[".dockerconfigjson"],
         "kubernetes.io/dockercfg" => &[".dockercfg"],
         "kubernetes.io/ssh-auth" => &["ssh-privatekey"],
+        // Either key will do; both are named when neither is there.
+        "kubernetes.io/basic-auth"
+            if data.get("username").is_none() && data.get("password").is_none() =>
+        {
+            &["username", "password"]
+        }
         _ => &[],
     };
     for k in need {
