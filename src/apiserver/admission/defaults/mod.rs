@@ -20,7 +20,9 @@ pub fn admit(a: &Attributes<'_>, obj: &mut Value, _w: &mut Vec<String>) -> Resul
     if !a.res.builtin {
         return Ok(());
     }
-    let ctx = Ctx { server: a.server, res: a.res, old: a.old, dry_run: a.dry_run };
+    // Allocations are a pure function of the stored objects, so a dry run answers what the
+    // real write would store without reserving anything.
+    let ctx = Ctx { server: a.server, res: a.res, old: a.old };
     apply(&ctx, obj);
     if a.op == Operation::Create {
         reset_on_create(a.server, a.res, obj);
@@ -46,15 +48,13 @@ pub struct Ctx<'a> {
     pub res: &'a Resource,
     /// The stored object an update replaces.
     pub old: Option<&'a Value>,
-    /// A dry run allocates nothing durable.
-    pub dry_run: bool,
 }
 
 /// Defaults an object the server creates itself (the control loops and the bootstrap write to
 /// the store directly; in kube-apiserver their objects are defaulted like any other).
 pub fn for_internal_write(server: &ApiServer, res: &Resource, obj: &mut Value) {
     if res.builtin {
-        apply(&Ctx { server, res, old: None, dry_run: false }, obj);
+        apply(&Ctx { server, res, old: None }, obj);
     }
 }
 
