@@ -186,3 +186,24 @@ fn diff_of_an_applied_manifest_is_empty() {
     assert!(changed.stdout.contains("-      - image: nginx:1.27"), "{changed}");
     assert!(changed.stdout.contains("+      - image: nginx:1.28"), "{changed}");
 }
+
+#[test]
+fn requested_cluster_ips_must_be_free_and_in_range() {
+    let env = TestEnv::serve();
+    let svc = |name: &str, ip: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  clusterIP: {ip}\n  ports:\n  - port: 80\n"
+        )
+    };
+    env.write("a.yaml", &svc("a", "10.96.0.50"));
+    env.write("b.yaml", &svc("b", "10.96.0.50"));
+    env.write("c.yaml", &svc("c", "192.168.1.1"));
+    let runs = vec![
+        env.kubectl(&["apply", "-f", "a.yaml"]),
+        env.kubectl(&["apply", "-f", "b.yaml"]),
+        env.kubectl(&["apply", "-f", "c.yaml"]),
+        env.kubectl(&["get", "svc", "a", "-o", "jsonpath={.spec.clusterIPs}"]),
+    ];
+    assert_eq!(codes(&runs), [0, 1, 1, 0], "{}", transcript(&runs));
+    insta::assert_snapshot!(transcript(&runs));
+}

@@ -4,6 +4,7 @@
 
 use super::apps::obj_at_in;
 use super::{Ctx, at, labels_of, obj_at, or_set, or_set_str, pod};
+use crate::apiserver::error::ApiError;
 use crate::apiserver::store::Scope;
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
@@ -35,7 +36,7 @@ pub fn replication_controller(obj: &mut Value) {
 
 /// `SetDefaults_Service`, then the Service REST's allocation: cluster IPs (kept from the
 /// stored object on update), IP families and node ports.
-pub fn service(c: &Ctx<'_>, obj: &mut Value) {
+pub fn service(c: &Ctx<'_>, obj: &mut Value) -> Result<(), ApiError> {
     let spec = obj_at(obj, "spec");
     or_set_str(spec, "sessionAffinity", "None");
     if at(spec, "sessionAffinity") == "None" {
@@ -67,7 +68,7 @@ pub fn service(c: &Ctx<'_>, obj: &mut Value) {
         or_set(spec, "allocateLoadBalancerNodePorts", json!(true));
     }
     if ty == "ExternalName" {
-        return;
+        return Ok(());
     }
     let old_spec = c.old.map(|o| &o["spec"]);
     if let Some(old) = old_spec {
@@ -92,6 +93,9 @@ pub fn service(c: &Ctx<'_>, obj: &mut Value) {
         crate::object::meta::namespace(obj).unwrap_or_default(),
         crate::object::meta::name(obj).unwrap_or_default()
     );
+    if c.old.is_none() {
+        check_requested_ip(c, &key, obj)?;
+    }
     let spec = obj_at(obj, "spec");
     if spec.get("clusterIP").is_none_or(|v| v.is_null() || v == "") {
         let first = at(spec, "clusterIPs")[0].as_str().map(String::from);
@@ -105,6 +109,46 @@ pub fn service(c: &Ctx<'_>, obj: &mut Value) {
     if matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
         node_ports(c, &key, spec, old_spec);
     }
+    Ok(())
+}
+
+/// The Service REST's allocation of a cluster IP the client asked for: it must lie in the
+/// service CIDR and be free.
+fn check_requested_ip(c: &Ctx<'_>, key: &str, obj: &Value) -> Result<(), ApiError> {
+    let spec = &obj["spec"];
+    let ips = &spec["clusterIPs"];
+    let requested: Vec<&str> = match ips.as_array() {
+        Some(a) if !a.is_empty() => a.iter().filter_map(Value::as_str).collect(),
+        _ => spec["clusterIP"].as_str().into_iter().collect(),
+    };
+    let Some(ip) = requested.first().copied().filter(|ip| !ip.is_empty() && *ip != "None") else {
+        return Ok(());
+    };
+    let in_range = ip.parse::<std::net::Ipv4Addr>().is_ok_and(|a| {
+        let n = u32::from(a);
+        n > SERVICE_CIDR_BASE && n < SERVICE_CIDR_BASE + SERVICE_CIDR_SIZE - 1
+    });
+    let why = if !in_range {
+        format!(
+            "the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12"
+        )
+    } else if taken(c, key).0.contains(ip) {
+        "provided IP is already allocated".to_string()
+    } else {
+        return Ok(());
+    };
+    let shown = if ips.as_array().is_some_and(|a| !a.is_empty()) {
+        crate::apiserver::admission::validation::go_strings(ips)
+    } else {
+        format!("[]string{{{}}}", crate::apiserver::admission::validation::quote(ip))
+    };
+    let cause = crate::object::status::StatusCause {
+        reason: "FieldValueInvalid".into(),
+        message: format!("Invalid value: {shown}: failed to allocate IP {ip}: {why}"),
+        field: "spec.clusterIPs".into(),
+    };
+    let name = crate::object::meta::name(obj).unwrap_or_default();
+    Err(ApiError::from(crate::object::Status::invalid("", "Service", name, vec![cause])))
 }
 
 /// The Service strategy's `NormalizeClusterIPs` on update: a client that changed or cleared

@@ -23,7 +23,7 @@ pub fn admit(a: &Attributes<'_>, obj: &mut Value, _w: &mut Vec<String>) -> Resul
     // Allocations are a pure function of the stored objects, so a dry run answers what the
     // real write would store without reserving anything.
     let ctx = Ctx { server: a.server, res: a.res, old: a.old };
-    apply(&ctx, obj);
+    apply(&ctx, obj)?;
     if a.op == Operation::Create {
         reset_on_create(a.server, a.res, obj);
     } else if let Some(old) = a.old {
@@ -54,13 +54,14 @@ pub struct Ctx<'a> {
 /// the store directly; in kube-apiserver their objects are defaulted like any other).
 pub fn for_internal_write(server: &ApiServer, res: &Resource, obj: &mut Value) {
     if res.builtin {
-        apply(&Ctx { server, res, old: None }, obj);
+        // What the server makes itself allocates nothing that can clash.
+        let _ = apply(&Ctx { server, res, old: None }, obj);
     }
 }
 
-fn apply(c: &Ctx<'_>, obj: &mut Value) {
+fn apply(c: &Ctx<'_>, obj: &mut Value) -> Result<(), ApiError> {
     if !obj.is_object() {
-        return;
+        return Ok(());
     }
     match (c.res.group.as_str(), c.res.kind.as_str()) {
         ("", "Pod") => pod::pod(obj),
@@ -70,7 +71,7 @@ fn apply(c: &Ctx<'_>, obj: &mut Value) {
             }
         }
         ("", "ReplicationController") => core::replication_controller(obj),
-        ("", "Service") => core::service(c, obj),
+        ("", "Service") => core::service(c, obj)?,
         ("", "PersistentVolumeClaim") => core::pvc(obj),
         ("", "PersistentVolume") => core::pv(obj),
         ("", "Secret") => core::secret(obj),
@@ -93,6 +94,7 @@ fn apply(c: &Ctx<'_>, obj: &mut Value) {
         ("storage.k8s.io", "StorageClass") => other::storage_class(obj),
         _ => {}
     }
+    Ok(())
 }
 
 /// The registry strategies' `PrepareForUpdate` bookkeeping: a DaemonSet's template
