@@ -273,6 +273,7 @@ impl ApiServer {
             let mut obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
                 "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
             objects::stamp_new(self, &namespace_resource(), &mut obj);
+            admission::defaults::for_internal_write(self, &namespace_resource(), &mut obj);
             match self.store().create(&key, obj) {
                 Ok(_) | Err(StoreError::AlreadyExists) => {}
                 Err(e) => return Err(e),

@@ -1,6 +1,6 @@
 //! Object bookkeeping as kube-apiserver does it: identity and timestamps on create,
 //! immutable metadata carried across updates, `generation` bumped on spec changes only, the
-//! spec/status split of resources with a `status` subresource, and name validation.
+//! spec/status split of resources with a `status` subresource.
 
 use super::ApiServer;
 use super::clock::timestamp;
@@ -33,17 +33,6 @@ pub fn stamp_new(server: &ApiServer, res: &Resource, obj: &mut Value) {
     meta.insert("creationTimestamp".into(), Value::String(timestamp(server.clock().now())));
     if res.generation {
         meta.insert("generation".into(), json!(1));
-    }
-    if res.group.is_empty() && res.plural == "namespaces" {
-        let name = meta.get("name").cloned().unwrap_or(Value::Null);
-        let labels = meta.entry("labels").or_insert_with(|| json!({}));
-        if let Some(l) = labels.as_object_mut() {
-            l.insert("kubernetes.io/metadata.name".into(), name);
-        }
-        if obj.get("spec").and_then(|s| s.get("finalizers")).is_none() {
-            obj["spec"] = json!({"finalizers": ["kubernetes"]});
-        }
-        obj["status"] = json!({"phase": "Active"});
     }
 }
 
@@ -115,23 +104,8 @@ pub fn check_namespace(target: &Target, obj: &mut Value) -> Result<(), ApiError>
     Ok(())
 }
 
-const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-
-fn is_label(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b[0] != b'-'
-        && b[b.len() - 1] != b'-'
-}
-
-fn is_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_label)
-}
-
-/// Assigns a name from `generateName` when needed and validates it.
+/// Assigns a name from `generateName` when needed (its format is checked by admission,
+/// `admission::validation`, with the rest of the object).
 pub fn assign_name(
     server: &ApiServer,
     res: &Resource,
@@ -153,24 +127,11 @@ pub fn assign_name(
         name = format!("{prefix}{}", server.uids().name_suffix());
         meta.insert("name".into(), Value::String(name.clone()));
     }
-    // Namespaces (and a few others) must be DNS labels; everything else a DNS subdomain.
-    let label_only =
-        res.group.is_empty() && matches!(res.plural.as_str(), "namespaces" | "services");
-    let ok = if label_only { is_label(&name) } else { is_subdomain(&name) };
-    if !ok {
-        let msg = if label_only { LABEL_MSG } else { SUBDOMAIN_MSG };
-        return Err(invalid(
-            res,
-            &name,
-            "metadata.name",
-            "FieldValueInvalid",
-            format!("Invalid value: {name:?}: {msg}"),
-        ));
-    }
     Ok(name)
 }
 
-fn without_meta_and_status(v: &Value) -> Map<String, Value> {
+/// An object without `metadata` and `status`: what a `generation` bump looks at.
+pub fn without_meta_and_status(v: &Value) -> Map<String, Value> {
     let mut m = v.as_object().cloned().unwrap_or_default();
     m.remove("metadata");
     m.remove("status");
@@ -303,12 +264,5 @@ mod tests {
         );
         assert_eq!(status["spec"]["replicas"], 1);
         assert_eq!(status["status"]["x"], 2);
-    }
-
-    #[test]
-    fn names_are_validated() {
-        assert!(is_subdomain("a.b-c"));
-        assert!(!is_subdomain("A"));
-        assert!(!is_label("a.b"));
     }
 }

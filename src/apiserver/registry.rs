@@ -137,7 +137,7 @@ const BUILTIN: &[Row] = &[
     ("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", &["pvc"], NS | STATUS),
     ("", "v1", "PersistentVolume", "persistentvolumes", &["pv"], STATUS),
     ("", "v1", "Pod", "pods", &["po"], NS | STATUS | ALL),
-    ("", "v1", "PodTemplate", "podtemplates", &[], NS),
+    ("", "v1", "PodTemplate", "podtemplates", &[], NS | GEN),
     (
         "",
         "v1",
@@ -169,12 +169,12 @@ const BUILTIN: &[Row] = &[
         "HorizontalPodAutoscaler",
         "horizontalpodautoscalers",
         &["hpa"],
-        NS | STATUS | GEN | ALL,
+        NS | STATUS | ALL,
     ),
     ("batch", "v1", "CronJob", "cronjobs", &["cj"], NS | STATUS | GEN | ALL),
     ("batch", "v1", "Job", "jobs", &[], NS | STATUS | GEN | ALL),
     ("coordination.k8s.io", "v1", "Lease", "leases", &[], NS),
-    ("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", &[], NS),
+    ("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", &[], NS | GEN),
     ("events.k8s.io", "v1", "Event", "events", &["ev"], NS),
     ("networking.k8s.io", "v1", "IngressClass", "ingressclasses", &[], GEN),
     ("networking.k8s.io", "v1", "Ingress", "ingresses", &["ing"], NS | STATUS | GEN),
@@ -184,7 +184,7 @@ const BUILTIN: &[Row] = &[
     ("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", &[], 0),
     ("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", &[], NS),
     ("rbac.authorization.k8s.io", "v1", "Role", "roles", &[], NS),
-    ("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", &["pc"], 0),
+    ("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", &["pc"], GEN),
     ("storage.k8s.io", "v1", "StorageClass", "storageclasses", &["sc"], 0),
 ];
 

@@ -1,5 +1,6 @@
 //! The CLI integration tests: the real `kctl` binary, against the real bundled apiserver.
 
+mod admission_fixtures;
 mod apply_vectors;
 mod auth_limits;
 mod auth_local;
@@ -22,6 +23,7 @@ mod controllers_local;
 mod controllers_pods;
 mod controllers_workloads;
 mod help;
+mod kubectl_admission;
 mod kubectl_apply;
 mod kubectl_delete;
 mod kubectl_get;

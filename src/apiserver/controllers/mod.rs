@@ -452,6 +452,7 @@ impl Manager {
             obj["kind"] = json!(res.kind);
         }
         objects::stamp_new(&self.server, &res, &mut obj);
+        crate::apiserver::admission::defaults::for_internal_write(&self.server, &res, &mut obj);
         let key = Key::new(&res.group_resource(), if res.namespaced { &ns } else { "" }, &name);
         // What to cache, taken before the store consumes the object.
         let pod = (key.resource == PODS).then(|| Pod::from_value(&obj, 0));
