@@ -14,6 +14,7 @@
 //! | [`objects`] | bookkeeping: uid, timestamps, generation, status/spec split |
 //! | [`discovery`], [`openapi`] | metadata documents kubectl reads before any write |
 //! | [`selectors`] | label and field selectors |
+//! | [`schema`] | the built-in kinds' field tree (generated) for field validation |
 //! | [`table`] | the minimal server-side `Table` for human `get` output |
 //! | [`clock`] | injectable time and uids |
 //! | [`controllers`] | the control plane: nodes, scheduler, kubelet, workload controllers, GC |
@@ -32,6 +33,7 @@ pub mod openapi;
 pub mod registry;
 pub mod request;
 pub mod routes;
+pub mod schema;
 pub mod selectors;
 pub mod server;
 pub mod store;
