@@ -23,6 +23,7 @@ mod help;
 mod kubectl_apply;
 mod kubectl_delete;
 mod kubectl_get;
+mod kubectl_strict;
 mod kubectl_write;
 mod local_cluster;
 mod serve_api;

@@ -1,8 +1,9 @@
 //! Field validation (`fieldValidation=Strict|Warn|Ignore`, Warn when absent, as
 //! kube-apiserver 1.27+): fields a built-in kind does not have, and fields given twice.
 //!
-//! Unknown fields are found by the admission step [`admit`], walking the decoded object
-//! against the generated field tree ([`crate::apiserver::schema`]). Duplicate fields only
+//! Unknown fields are found (and dropped, whatever the directive, as kube-apiserver's typed
+//! decoding drops them) by the admission step [`admit`], walking the decoded object against
+//! the generated field tree ([`crate::apiserver::schema`]). Duplicate fields only
 //! show in the raw body, so the handlers call [`check_body`] (a serde visitor over the bytes,
 //! recording both kinds of problem in document order, as kube's strict decoder does).
 //! PATCH reports problems in the patched result the way kube-apiserver does per patch type:
@@ -76,28 +77,28 @@ fn decode_error(res: &Resource, problems: &[String]) -> ApiError {
     ))
 }
 
-/// The admission step: unknown fields of a created or updated built-in object.
+/// The admission step: unknown fields of a created or updated built-in object are dropped
+/// (as kube-apiserver's typed decoding drops them), and reported per the directive.
 pub fn admit(
     a: &Attributes<'_>,
     obj: &mut Value,
     warnings: &mut Vec<String>,
 ) -> Result<(), ApiError> {
-    let directive = Directive::parse(a.field_validation);
-    if directive == Directive::Ignore || a.sub == Some("scale") {
+    if a.sub == Some("scale") {
         return Ok(());
     }
     let Some(root) = root(a.res) else { return Ok(()) };
+    let directive = Directive::parse(a.field_validation);
     let problems: Vec<String> =
-        schema::builtin().unknown_fields(root, obj).iter().map(|p| unknown(p)).collect();
-    if problems.is_empty() {
-        return Ok(());
-    }
+        schema::builtin().prune_unknown(root, obj).iter().map(|p| unknown(p)).collect();
     match directive {
+        _ if problems.is_empty() => Ok(()),
         Directive::Strict => Err(decode_error(a.res, &problems)),
-        _ => {
+        Directive::Warn => {
             warnings.extend(problems);
             Ok(())
         }
+        Directive::Ignore => Ok(()),
     }
 }
 
@@ -404,6 +405,31 @@ mod tests {
         let ops = br#"[{"op":"add","path":"/data","valu":1}]"#;
         let w = check_patch(&res("ConfigMap"), PatchType::Json, ops, &patched, "").unwrap();
         assert_eq!(w, vec!["json patch unknown field \"[0].valu\"", "unknown field \"spec\""]);
+    }
+
+    #[test]
+    fn every_builtin_kinds_minimal_manifest_passes_strict() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/tables/builtin-kinds.yaml");
+        let data = std::fs::read(path).unwrap();
+        let (docs, _) = crate::manifest::decode("builtin-kinds.yaml", &data).unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for d in &docs {
+            let (api_version, kind) =
+                (d.object["apiVersion"].as_str().unwrap(), d.object["kind"].as_str().unwrap());
+            let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+            let r = registry::builtin()
+                .iter()
+                .find(|r| r.group == group && r.version == version && r.kind == kind)
+                .unwrap_or_else(|| panic!("{api_version} {kind} is not served"));
+            seen.insert((r.group.clone(), r.kind.clone()));
+            let body = serde_json::to_vec(&d.object).unwrap();
+            assert_eq!(check_body(r, &body, "Strict").unwrap(), Vec::<String>::new());
+            let root = root(r).unwrap();
+            assert_eq!(schema::builtin().unknown_fields(root, &d.object), Vec::<String>::new());
+        }
+        let all: std::collections::BTreeSet<_> =
+            registry::builtin().iter().map(|r| (r.group.clone(), r.kind.clone())).collect();
+        assert_eq!(seen, all, "a built-in kind has no manifest in builtin-kinds.yaml");
     }
 
     #[test]

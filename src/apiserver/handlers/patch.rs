@@ -106,7 +106,7 @@ pub fn patch(
         } else {
             fields::check_patch(&t.res, kind, &body, &patched, &q.field_validation)?
         };
-        // The patched object's fields were just checked, as kube-apiserver checks them.
+        // The patched object was just checked; admission only drops its unknown fields.
         let q = Query { field_validation: "Ignore".into(), ..q.clone() };
         if let Attempt::Done(r) = commit(server, t, &stored, &old, patched, &q)? {
             return Ok(with_warnings(r, &warnings));

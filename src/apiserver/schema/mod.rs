@@ -97,6 +97,52 @@ impl FieldTree {
         out
     }
 
+    /// Removes the fields of `obj` that the schema does not have (kube-apiserver's typed
+    /// decoding drops them) and returns their paths, as [`FieldTree::unknown_fields`].
+    pub fn prune_unknown(&self, entry: &str, obj: &mut Value) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut path = String::new();
+        self.prune(Node::of(entry), obj, &mut path, &mut out);
+        out
+    }
+
+    fn prune(&self, node: Node<'_>, v: &mut Value, path: &mut String, out: &mut Vec<String>) {
+        match (node, v) {
+            (Node::List(inner), Value::Array(items)) => {
+                let inner = Node::of(inner);
+                if inner == Node::Any {
+                    return;
+                }
+                for (i, item) in items.iter_mut().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    self.prune(inner, item, path, out);
+                    path.truncate(len);
+                }
+            }
+            (Node::Type(_) | Node::Map(_), Value::Object(map)) => {
+                map.retain(|k, child| {
+                    let len = path.len();
+                    push_key(path, k);
+                    let keep = match self.key(node, k) {
+                        Some(Key::Known(e)) => {
+                            self.prune(Node::of(e), child, path, out);
+                            true
+                        }
+                        Some(Key::Unknown) => {
+                            out.push(path.clone());
+                            false
+                        }
+                        None => true,
+                    };
+                    path.truncate(len);
+                    keep
+                });
+            }
+            _ => {}
+        }
+    }
+
     fn walk(&self, node: Node<'_>, v: &Value, path: &mut String, out: &mut Vec<String>) {
         match (node, v) {
             (Node::List(inner), Value::Array(items)) => {
@@ -196,7 +242,9 @@ mod tests {
         let cm = tree.root("", "v1", "ConfigMap").unwrap();
         let obj = serde_json::json!({"data": {"any-key": "v"}, "binaryData": {"k": "AA=="}});
         assert!(tree.unknown_fields(cm, &obj).is_empty());
-        let cm_status = serde_json::json!({"status": {}});
+        let mut cm_status = serde_json::json!({"status": {}, "data": {"k": "v"}});
         assert_eq!(tree.unknown_fields(cm, &cm_status), vec!["status"]);
+        assert_eq!(tree.prune_unknown(cm, &mut cm_status), vec!["status"]);
+        assert_eq!(cm_status, serde_json::json!({"data": {"k": "v"}}));
     }
 }
