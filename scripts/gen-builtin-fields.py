@@ -13,7 +13,10 @@ the object types reachable from it. A field is encoded as one string:
   "T"       an object of type T (a key of "types");
   "[X"      a list whose items are X;
   "{X"      a map whose values are X.
---check regenerates in memory and fails when the committed file differs (staleness).
+It also writes src/apiserver/table/descriptions.json: the documentation of every API field
+that a server-side Table column names (`Col::field(.., TYPE, "field")` in
+src/apiserver/table/*.rs), as kube-apiserver's printers take it from the types' docs.
+--check regenerates in memory and fails when a committed file differs (staleness).
 """
 import json
 import os
@@ -23,6 +26,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, "src", "apiserver", "schema", "builtin_fields.json")
+TABLE_DIR = os.path.join(ROOT, "src", "apiserver", "table")
+DOCS_OUT = os.path.join(TABLE_DIR, "descriptions.json")
 REGISTRY = os.path.join(ROOT, "src", "apiserver", "registry.rs")
 SOURCE = "k8s.io/kubernetes@v1.32.0 api/openapi-spec/v3"
 
@@ -42,6 +47,32 @@ def ref_name(schema):
         if "$ref" in sub:
             return sub["$ref"].rsplit("/", 1)[-1]
     return None
+
+
+def table_fields():
+    """(type, field) pairs named by Col::field in the table sources."""
+    consts, uses = {}, []
+    for name in sorted(os.listdir(TABLE_DIR)):
+        if not name.endswith(".rs"):
+            continue
+        text = open(os.path.join(TABLE_DIR, name)).read()
+        consts.update(re.findall(r'const ([A-Z_]+): &str = "([^"]+)";', text))
+        uses += re.findall(r'Col::field\(\s*"[^"]*",\s*([A-Z_]+|"[^"]+"),\s*"([^"]+)",?\s*\)', text)
+    pairs = set()
+    for ty, field in uses:
+        ty = ty.strip('"') if ty.startswith('"') else consts[ty]
+        pairs.add((ty, field))
+    return sorted(pairs)
+
+
+def write(path, text, check):
+    if check:
+        current = open(path).read() if os.path.exists(path) else ""
+        if current != text:
+            sys.exit(f"{path} is stale: rerun scripts/gen-builtin-fields.py")
+        return
+    with open(path, "w") as f:
+        f.write(text)
 
 
 def main():
@@ -110,15 +141,15 @@ def main():
     out_kinds = {k: visit(v) for k, v in sorted(kinds.items())}
     doc = {"source": SOURCE, "kinds": out_kinds, "types": dict(sorted(types.items()))}
     text = json.dumps(doc, indent=0, sort_keys=False, separators=(",", ":")) + "\n"
-    if check:
-        current = open(OUT).read() if os.path.exists(OUT) else ""
-        if current != text:
-            sys.exit(f"{OUT} is stale: rerun scripts/gen-builtin-fields.py")
-        print("up to date")
-        return
-    with open(OUT, "w") as f:
-        f.write(text)
-    print(f"wrote {OUT}: {len(out_kinds)} kinds, {len(types)} types")
+    write(OUT, text, check)
+    docs = {}
+    for ty, field in table_fields():
+        desc = schemas[ty]["properties"][field].get("description", "")
+        if not desc:
+            sys.exit(f"{ty}.{field} has no description")
+        docs[f"{ty}#{field}"] = desc
+    write(DOCS_OUT, json.dumps(docs, indent=0, sort_keys=True) + "\n", check)
+    print("up to date" if check else f"wrote {OUT}: {len(out_kinds)} kinds, {len(types)} types; {DOCS_OUT}: {len(docs)} descriptions")
 
 
 if __name__ == "__main__":
