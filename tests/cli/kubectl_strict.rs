@@ -156,6 +156,6 @@ fn every_builtin_kind_passes_strict_create_patch_and_replace() {
         let r = env.kubectl(args);
         assert_eq!(r.code, 0, "{r}");
         assert!(!r.stderr.contains("Warning"), "{r}");
-        assert_eq!(r.stdout.lines().count(), 37, "{r}");
+        assert_eq!(r.stdout.lines().count(), 38, "{r}");
     }
 }

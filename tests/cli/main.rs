@@ -27,6 +27,7 @@ mod kubectl_strict;
 mod kubectl_write;
 mod local_cluster;
 mod serve_api;
+mod tables_builtin;
 mod verbs_apply;
 mod verbs_delete;
 mod verbs_get;

@@ -691,3 +691,71 @@ fn events_v1_event(o: &Value, ctx: &Ctx) -> Vec<Value> {
     }
     event(&core, ctx)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Ctx {
+        Ctx { now: chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z").unwrap().into() }
+    }
+
+    #[test]
+    fn service_cells() {
+        let svc = json!({"metadata": {"name": "lb"}, "spec": {"type": "LoadBalancer",
+            "clusterIPs": ["10.96.0.10"], "ports": [{"port": 80, "protocol": "TCP", "nodePort": 30001},
+            {"port": 53, "protocol": "UDP"}], "selector": {"app": "x"}}});
+        let cells = service(&svc, &ctx());
+        assert_eq!(cells[2], "10.96.0.10");
+        assert_eq!(cells[3], "<pending>");
+        assert_eq!(cells[4], "80:30001/TCP,53/UDP");
+        let mut with_lb = svc.clone();
+        with_lb["status"] = json!({"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}});
+        with_lb["spec"]["externalIPs"] = json!(["5.6.7.8"]);
+        assert_eq!(service(&with_lb, &ctx())[3], "1.2.3.4,5.6.7.8");
+        let cip = json!({"spec": {"type": "ClusterIP"}});
+        assert_eq!(service(&cip, &ctx())[3], "<none>");
+        assert_eq!(service(&cip, &ctx())[4], "<none>");
+    }
+
+    #[test]
+    fn pod_status_column() {
+        let base = json!({"metadata": {"name": "p", "creationTimestamp": "2026-01-02T03:00:00Z"},
+            "spec": {"containers": [{"name": "a"}, {"name": "b"}]}});
+        let mut p = base.clone();
+        p["status"] = json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
+            "containerStatuses": [
+                {"name": "a", "ready": true, "restartCount": 1, "state": {"running": {}},
+                 "lastState": {"terminated": {"finishedAt": "2026-01-02T03:02:05Z"}}},
+                {"name": "b", "ready": false, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]});
+        let cells = pod(&p, &ctx());
+        assert_eq!(
+            (&cells[1], &cells[2], &cells[3], &cells[4]),
+            (&json!("1/2"), &json!("Running"), &json!("1 (2m ago)"), &json!("4m5s"))
+        );
+        p["status"]["conditions"] = json!([]);
+        assert_eq!(pod(&p, &ctx())[2], "NotReady");
+        p["status"]["containerStatuses"][1]["state"] = json!({"terminated": {"exitCode": 137}});
+        assert_eq!(pod(&p, &ctx())[2], "ExitCode:137");
+        let mut gated = base.clone();
+        gated["status"] = json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "reason": "SchedulingGated"}]});
+        assert_eq!(pod(&gated, &ctx())[2], "SchedulingGated");
+        let mut sidecar = base.clone();
+        sidecar["spec"]["initContainers"] = json!([{"name": "proxy", "restartPolicy": "Always"}]);
+        sidecar["status"] = json!({"phase": "Running", "initContainerStatuses": [
+            {"name": "proxy", "started": true, "ready": true, "restartCount": 3, "state": {"running": {}}}]});
+        let cells = pod(&sidecar, &ctx());
+        assert_eq!((&cells[1], &cells[3]), (&json!("1/3"), &json!("3")));
+        let mut lost = base;
+        lost["metadata"]["deletionTimestamp"] = json!("2026-01-02T03:04:00Z");
+        lost["status"] = json!({"phase": "Running", "reason": "NodeLost"});
+        assert_eq!(pod(&lost, &ctx())[2], "Unknown");
+    }
+
+    #[test]
+    fn endpoints_truncate_after_three() {
+        let ep = json!({"subsets": [{"addresses": [{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}, {"ip": "fd00::1"}, {"ip": "10.0.0.4"}],
+            "ports": [{"port": 80}]}]});
+        assert_eq!(endpoints(&ep, &ctx())[1], "10.0.0.1:80,10.0.0.2:80,[fd00::1]:80 + 1 more...");
+    }
+}
