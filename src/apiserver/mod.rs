@@ -15,7 +15,7 @@
 //! | [`discovery`], [`openapi`] | metadata documents kubectl reads before any write |
 //! | [`selectors`] | label and field selectors |
 //! | [`schema`] | the built-in kinds' field tree (generated) for field validation |
-//! | [`table`] | the minimal server-side `Table` for human `get` output |
+//! | [`table`] | server-side `Table`s: kube-apiserver's columns for every built-in kind |
 //! | [`clock`] | injectable time and uids |
 //! | [`controllers`] | the control plane: nodes, scheduler, kubelet, workload controllers, GC |
 //! | [`server`] | sockets, TLS, graceful shutdown |

@@ -166,10 +166,32 @@ pub fn age(created: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> String 
     human_duration(secs)
 }
 
-/// Go's `duration.HumanDuration` as kubectl uses it for AGE: the same function the
-/// server's Tables use, so both sides of a `get` agree.
+/// Go's `duration.HumanDuration` as kubectl uses it for AGE.
 pub fn human_duration(secs: i64) -> String {
-    crate::apiserver::clock::human_duration(chrono::Duration::seconds(secs))
+    let (m, h, d) = (secs / 60, secs / 3600, secs / 86400);
+    match secs {
+        s if s < 120 => format!("{s}s"),
+        _ if m < 10 => match secs % 60 {
+            0 => format!("{m}m"),
+            s => format!("{m}m{s}s"),
+        },
+        _ if m < 180 => format!("{m}m"),
+        _ if h < 8 => match m % 60 {
+            0 => format!("{h}h"),
+            mm => format!("{h}h{mm}m"),
+        },
+        _ if h < 48 => format!("{h}h"),
+        _ if h < 192 => match h % 24 {
+            0 => format!("{d}d"),
+            hh => format!("{d}d{hh}h"),
+        },
+        _ if d < 365 * 2 => format!("{d}d"),
+        _ if d < 365 * 8 => match d % 365 {
+            0 => format!("{}y", d / 365),
+            dd => format!("{}y{dd}d", d / 365),
+        },
+        _ => format!("{}y", d / 365),
+    }
 }
 
 #[cfg(test)]

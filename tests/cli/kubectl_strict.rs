@@ -159,3 +159,24 @@ fn every_builtin_kind_passes_strict_create_patch_and_replace() {
         assert_eq!(r.stdout.lines().count(), 38, "{r}");
     }
 }
+
+#[test]
+fn unsupported_field_validation_value() {
+    let env = TestEnv::serve();
+    env.write("cm.json", r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"}}"#);
+    let r = env.kubectl(&[
+        "create",
+        "--raw",
+        "/api/v1/namespaces/default/configmaps?fieldValidation=strict",
+        "-f",
+        "cm.json",
+    ]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains(
+            "The CreateOptions \"\" is invalid: fieldValidation: Unsupported value: \"strict\": \
+             supported values: \"\", \"Ignore\", \"Strict\", \"Warn\""
+        ),
+        "{r}"
+    );
+}

@@ -36,6 +36,23 @@ pub enum Directive {
 }
 
 impl Directive {
+    /// Validates the query value of a write whose options are `options` (`CreateOptions`,
+    /// `UpdateOptions`, `PatchOptions`), with kube-apiserver's 422 for anything else.
+    pub fn validate(q: &str, options: &str) -> Result<Directive, ApiError> {
+        if !["", "Ignore", "Strict", "Warn"].contains(&q) {
+            let cause = StatusCause {
+                reason: "FieldValueNotSupported".into(),
+                message: format!(
+                    "Unsupported value: {}: supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"",
+                    quote(q)
+                ),
+                field: "fieldValidation".into(),
+            };
+            return Err(ApiError::from(Status::invalid("meta.k8s.io", options, "", vec![cause])));
+        }
+        Ok(Directive::parse(q))
+    }
+
     /// Parses the query value; absent means Warn, as in kube-apiserver.
     pub fn parse(q: &str) -> Directive {
         match q {
@@ -104,13 +121,15 @@ pub fn admit(
 
 /// Checks a create or update body for duplicate fields. Under Strict a body with any fails
 /// with every strict problem of the body, in document order; under Warn the duplicates come
-/// back as warnings (unknown fields are left to [`admit`]).
+/// back as warnings (unknown fields are left to [`admit`]). `options` names the write's
+/// options kind (`CreateOptions` or `UpdateOptions`) for an invalid directive's error.
 pub fn check_body(
     res: &Resource,
     body: &[u8],
     field_validation: &str,
+    options: &str,
 ) -> Result<Vec<String>, ApiError> {
-    let directive = Directive::parse(field_validation);
+    let directive = Directive::validate(field_validation, options)?;
     let Some(root) = root(res) else { return Ok(Vec::new()) };
     if directive == Directive::Ignore {
         return Ok(Vec::new());
@@ -140,7 +159,7 @@ pub fn check_patch(
     patched: &Value,
     field_validation: &str,
 ) -> Result<Vec<String>, ApiError> {
-    let directive = Directive::parse(field_validation);
+    let directive = Directive::validate(field_validation, "PatchOptions")?;
     if directive == Directive::Ignore {
         return Ok(Vec::new());
     }
@@ -362,23 +381,25 @@ mod tests {
     fn duplicates_and_unknowns_in_document_order() {
         let body = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","name":"b"},
             "data":{"k":"1","k":"2"},"bogus":{"x":1,"x":2}}"#;
-        let e = check_body(&res("ConfigMap"), body, "Strict").unwrap_err();
+        let e = check_body(&res("ConfigMap"), body, "Strict", "CreateOptions").unwrap_err();
         assert_eq!(
             e.0.message,
             "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: \
              duplicate field \"metadata.name\", duplicate field \"data.k\", unknown field \"bogus\""
         );
-        let w = check_body(&res("ConfigMap"), body, "").unwrap();
+        let w = check_body(&res("ConfigMap"), body, "", "CreateOptions").unwrap();
         assert_eq!(w, vec!["duplicate field \"metadata.name\"", "duplicate field \"data.k\""]);
-        assert!(check_body(&res("ConfigMap"), body, "Ignore").unwrap().is_empty());
+        assert!(check_body(&res("ConfigMap"), body, "Ignore", "CreateOptions").unwrap().is_empty());
         let clean = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"bogus":1}"#;
-        assert!(check_body(&res("ConfigMap"), clean, "Strict").unwrap().is_empty());
+        assert!(
+            check_body(&res("ConfigMap"), clean, "Strict", "CreateOptions").unwrap().is_empty()
+        );
     }
 
     #[test]
     fn list_items_carry_their_index() {
         let body = br#"{"spec":{"containers":[{"name":"a"},{"name":"b","name":"c","imagePullPolicyy":"x"}]}}"#;
-        let e = check_body(&res("Pod"), body, "Strict").unwrap_err();
+        let e = check_body(&res("Pod"), body, "Strict", "CreateOptions").unwrap_err();
         assert!(
             e.0.message.ends_with(
                 "duplicate field \"spec.containers[1].name\", unknown field \"spec.containers[1].imagePullPolicyy\""
@@ -423,13 +444,26 @@ mod tests {
                 .unwrap_or_else(|| panic!("{api_version} {kind} is not served"));
             seen.insert((r.group.clone(), r.kind.clone()));
             let body = serde_json::to_vec(&d.object).unwrap();
-            assert_eq!(check_body(r, &body, "Strict").unwrap(), Vec::<String>::new());
+            assert_eq!(
+                check_body(r, &body, "Strict", "CreateOptions").unwrap(),
+                Vec::<String>::new()
+            );
             let root = root(r).unwrap();
             assert_eq!(schema::builtin().unknown_fields(root, &d.object), Vec::<String>::new());
         }
         let all: std::collections::BTreeSet<_> =
             registry::builtin().iter().map(|r| (r.group.clone(), r.kind.clone())).collect();
         assert_eq!(seen, all, "a built-in kind has no manifest in builtin-kinds.yaml");
+    }
+
+    #[test]
+    fn unsupported_directive() {
+        let e = check_body(&res("ConfigMap"), b"{}", "strict", "UpdateOptions").unwrap_err();
+        assert_eq!(
+            e.0.message,
+            "UpdateOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value: \"strict\": \
+             supported values: \"\", \"Ignore\", \"Strict\", \"Warn\""
+        );
     }
 
     #[test]

@@ -74,7 +74,8 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
             t.res.kind, t.res.version, t.res.kind
         ),
     )?;
-    let body_warnings = admission::fields::check_body(&t.res, &body, &q.field_validation)?;
+    let body_warnings =
+        admission::fields::check_body(&t.res, &body, &q.field_validation, "CreateOptions")?;
     let (key, mut obj) = prepare(server, t, obj)?;
     let attrs = Attributes {
         server,
