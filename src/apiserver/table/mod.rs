@@ -367,6 +367,51 @@ mod tests {
     }
 
     #[test]
+    fn pod_table_json() {
+        let pods = registry::find_builtin("", "v1", "pods").unwrap();
+        let pod = json!({"metadata": {"name": "p", "namespace": "d"}, "spec": {"containers": [{"name": "c"}]},
+            "status": {"phase": "Succeeded"}});
+        let t = table(&pods, &[pod], None, "", Utc::now());
+        let cols: Vec<(String, i64)> = t["columnDefinitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["name"].as_str().unwrap().to_string(), c["priority"].as_i64().unwrap()))
+            .collect();
+        let names: Vec<&str> = cols.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Name",
+                "Ready",
+                "Status",
+                "Restarts",
+                "Age",
+                "IP",
+                "Node",
+                "Nominated Node",
+                "Readiness Gates"
+            ]
+        );
+        assert_eq!(cols.iter().filter(|c| c.1 == 1).count(), 4);
+        assert_eq!(t["columnDefinitions"][0]["format"], "name");
+        let row = &t["rows"][0];
+        assert_eq!(row["conditions"][0]["reason"], "Succeeded");
+        assert_eq!(row["object"]["kind"], "PartialObjectMetadata");
+        let roles = registry::find_builtin("rbac.authorization.k8s.io", "v1", "roles").unwrap();
+        let t = table(
+            &roles,
+            &[json!({"metadata": {"name": "r", "creationTimestamp": "2026-01-02T03:04:05Z"}})],
+            None,
+            "None",
+            Utc::now(),
+        );
+        assert_eq!(t["columnDefinitions"][1]["type"], "date");
+        assert_eq!(t["rows"][0]["cells"], json!(["r", "2026-01-02T03:04:05Z"]));
+        assert!(t["rows"][0].get("object").is_none());
+    }
+
+    #[test]
     fn selectors_print_like_kube() {
         let sel = json!({"matchLabels": {"b": "2", "a": "1"},
             "matchExpressions": [{"key": "env", "operator": "In", "values": ["prod", "dev"]},
