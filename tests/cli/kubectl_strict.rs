@@ -70,9 +70,20 @@ fn kubectl_strict_warn_and_ignore() {
         env.kubectl(&["apply", "-f", "deploy-foo.yaml", "--validate=warn"]),
         env.kubectl(&["apply", "-f", "deploy-foo.yaml", "--validate=ignore"]),
         env.kubectl(&["get", "deployments", "-o", "name"]),
+        // kubectl patch sends no fieldValidation: the server's default is Warn.
+        env.kubectl(&["patch", "deploy", "nginx", "--type=merge", "-p", r#"{"spec":{"bar":1}}"#]),
+        env.kubectl(&[
+            "patch",
+            "deploy",
+            "nginx",
+            "--type=json",
+            "-p",
+            r#"[{"op":"add","path":"/spec/baz","value":1,"valu":2}]"#,
+        ]),
+        env.kubectl(&["get", "deploy", "nginx", "-o", "jsonpath={.spec}"]),
     ];
     let codes: Vec<i32> = runs.iter().map(|r| r.code).collect();
-    assert_eq!(codes, [1, 0, 1, 0, 0, 0, 1, 0, 0, 0], "{}", transcript(&runs));
+    assert_eq!(codes, [1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0], "{}", transcript(&runs));
     assert!(
         runs[0].stderr.contains(
             "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: \
