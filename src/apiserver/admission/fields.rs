@@ -345,7 +345,7 @@ impl<'de> Visitor<'de> for Scan<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if matches!(self.mode, Mode::Skip) {
                 map.next_value_seed(self.child(Mode::Skip))?;
@@ -354,12 +354,8 @@ impl<'de> Visitor<'de> for Scan<'_, '_> {
             let len = self.path.len();
             schema::push_key(self.path, &key);
             let mode = self.key_mode(&key);
-            if !matches!(mode, Mode::Skip) {
-                if seen.contains(&key) {
-                    self.out.push((true, duplicate(self.path)));
-                } else {
-                    seen.push(key);
-                }
+            if !matches!(mode, Mode::Skip) && !seen.insert(key) {
+                self.out.push((true, duplicate(self.path)));
             }
             map.next_value_seed(self.child(mode))?;
             self.path.truncate(len);
