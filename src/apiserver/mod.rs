@@ -14,7 +14,8 @@
 //! | [`objects`] | bookkeeping: uid, timestamps, generation, status/spec split |
 //! | [`discovery`], [`openapi`] | metadata documents kubectl reads before any write |
 //! | [`selectors`] | label and field selectors |
-//! | [`table`] | the minimal server-side `Table` for human `get` output |
+//! | [`schema`] | the built-in kinds' field tree (generated) for field validation |
+//! | [`table`] | server-side `Table`s: kube-apiserver's columns for every built-in kind |
 //! | [`clock`] | injectable time and uids |
 //! | [`controllers`] | the control plane: nodes, scheduler, kubelet, workload controllers, GC |
 //! | [`server`] | sockets, TLS, graceful shutdown |
@@ -32,6 +33,7 @@ pub mod openapi;
 pub mod registry;
 pub mod request;
 pub mod routes;
+pub mod schema;
 pub mod selectors;
 pub mod server;
 pub mod store;

@@ -202,7 +202,7 @@ fn url_sources_are_fetched_and_located() {
         (
             "/good.yaml",
             200,
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nspec:\n  on: 1\n".into(),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  on: \"x\"\n".into(),
         ),
         ("/bad.yaml", 200, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [a\n".into()),
     ]);

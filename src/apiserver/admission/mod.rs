@@ -8,6 +8,7 @@
 //! real write would).
 
 pub mod defaults;
+pub mod fields;
 pub mod validation;
 
 use super::ApiServer;
@@ -47,7 +48,7 @@ pub struct Attributes<'a> {
 pub type Step = fn(&Attributes<'_>, &mut Value, &mut Vec<String>) -> Result<(), ApiError>;
 
 /// The mutating steps, in order.
-const MUTATING: &[Step] = &[defaults::admit];
+const MUTATING: &[Step] = &[fields::admit, defaults::admit];
 
 /// The validating steps, in order (run after every mutating step).
 const VALIDATING: &[Step] = &[validation::admit];

@@ -74,6 +74,8 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
             t.res.kind, t.res.version, t.res.kind
         ),
     )?;
+    let body_warnings =
+        admission::fields::check_body(&t.res, &body, &q.field_validation, "CreateOptions")?;
     let (key, mut obj) = prepare(server, t, obj)?;
     let attrs = Attributes {
         server,
@@ -84,7 +86,8 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
         dry_run: q.dry_run,
         field_validation: &q.field_validation,
     };
-    let warnings = admission::admit(&attrs, &mut obj)?;
+    let mut warnings = admission::admit(&attrs, &mut obj)?;
+    warnings.splice(0..0, body_warnings);
     if q.dry_run {
         if server
             .store()

@@ -6,6 +6,7 @@
 use super::Result;
 use super::update::{Attempt, MAX_RETRIES, commit, current};
 use crate::apiserver::ApiServer;
+use crate::apiserver::admission::{fields, with_warnings};
 use crate::apiserver::error::ApiError;
 use crate::apiserver::registry::Resource;
 use crate::apiserver::request::{Query, Target, parse_rv};
@@ -100,8 +101,15 @@ pub fn patch(
                 t.name()
             )));
         }
-        if let Attempt::Done(r) = commit(server, t, &stored, &old, patched, q)? {
-            return Ok(r);
+        let warnings = if t.sub.as_deref() == Some("scale") {
+            Vec::new()
+        } else {
+            fields::check_patch(&t.res, kind, &body, &patched, &q.field_validation)?
+        };
+        // The patched object was just checked; admission only drops its unknown fields.
+        let q = Query { field_validation: "Ignore".into(), ..q.clone() };
+        if let Attempt::Done(r) = commit(server, t, &stored, &old, patched, &q)? {
+            return Ok(with_warnings(r, &warnings));
         }
     }
     Err(ApiError::conflict(&t.res, t.name()))

@@ -124,6 +124,8 @@ pub fn update(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
         t.res.kind, t.res.version, t.res.kind
     );
     let mut obj = parse_body(&body, &what)?;
+    let body_warnings =
+        admission::fields::check_body(&t.res, &body, &q.field_validation, "UpdateOptions")?;
     if t.sub.as_deref() != Some("scale") {
         objects::check_type(&t.res, &mut obj)?;
         objects::check_namespace(t, &mut obj)?;
@@ -148,7 +150,7 @@ pub fn update(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
             return Err(ApiError::conflict(&t.res, t.name()));
         }
         if let Attempt::Done(r) = commit(server, t, &stored, &old, obj.clone(), q)? {
-            return Ok(r);
+            return Ok(with_warnings(r, &body_warnings));
         }
         if precondition.is_some() {
             return Err(ApiError::conflict(&t.res, t.name()));
