@@ -2,6 +2,8 @@
 //! NAME and AGE for every kind, plus the first columns kube-apiserver prints for a few common
 //! kinds. Full printer columns belong to the next issue; this module is where they slot in.
 
+pub mod custom;
+
 use super::ApiServer;
 use super::registry::Resource;
 use super::request::Query;
@@ -94,6 +96,9 @@ pub fn table(
     include: &str,
     now: DateTime<Utc>,
 ) -> Value {
+    if !res.builtin {
+        return custom::table(res, objs, list_meta, include, now);
+    }
     let (cols, cells) = extra(res);
     let mut defs = vec![col("Name", "string", "name", NAME_DESC)];
     defs.extend(cols);
