@@ -19,6 +19,7 @@ mod controllers_env;
 mod controllers_gc;
 mod controllers_local;
 mod controllers_workloads;
+mod crd_lifecycle;
 mod help;
 mod kubectl_apply;
 mod kubectl_delete;

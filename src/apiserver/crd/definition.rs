@@ -399,21 +399,23 @@ pub fn set_status(server: &ApiServer, crd: &mut Value) {
     let accepted = status["acceptedNames"].clone();
     let mut names = accepted.as_object().cloned().unwrap_or_default();
     let mut failure: Option<(&str, String)> = None;
-    let mut check =
-        |field: &str, used: &[String], reason: &'static str, names: &mut Map<String, Value>| {
-            let want = str_at(requested, field);
-            if want == str_at(&accepted, field) || !used.iter().any(|u| u == want) {
-                if !want.is_empty() {
-                    names.insert(field.into(), json!(want));
-                }
-            } else {
-                failure = Some((reason, format!("{want:?} is already in use")));
+    // In the naming controller's order; the last conflict found is the one reported.
+    let check = |field: &str, used: &[String], names: &mut Map<String, Value>| -> Option<String> {
+        let want = str_at(requested, field);
+        if want == str_at(&accepted, field) || !used.iter().any(|u| u == want) {
+            if !want.is_empty() {
+                names.insert(field.into(), json!(want));
             }
-        };
-    check("plural", &resources, "PluralConflict", &mut names);
-    check("singular", &resources, "SingularConflict", &mut names);
-    check("kind", &kinds, "KindConflict", &mut names);
-    check("listKind", &kinds, "ListKindConflict", &mut names);
+            None
+        } else {
+            Some(format!("{want:?} is already in use"))
+        }
+    };
+    for (field, reason) in [("plural", "PluralConflict"), ("singular", "SingularConflict")] {
+        if let Some(m) = check(field, &resources, &mut names) {
+            failure = Some((reason, m));
+        }
+    }
     let short = strs(&requested["shortNames"]);
     match short.iter().find(|s| resources.contains(s)) {
         Some(s) if strs(&accepted["shortNames"]) != short => {
@@ -424,6 +426,11 @@ pub fn set_status(server: &ApiServer, crd: &mut Value) {
         }
         _ => {
             names.insert("shortNames".into(), json!(short));
+        }
+    }
+    for (field, reason) in [("kind", "KindConflict"), ("listKind", "ListKindConflict")] {
+        if let Some(m) = check(field, &kinds, &mut names) {
+            failure = Some((reason, m));
         }
     }
     let categories = strs(&requested["categories"]);
