@@ -22,6 +22,7 @@ fn env() -> TestEnv {
         "widget-unknown.yaml",
         "gadgets-conflict-crd.yaml",
         "bad-crd.yaml",
+        "widgets-crd-v1-only.yaml",
     ] {
         env.write(f, &crd_testdata(f));
     }
@@ -76,7 +77,15 @@ fn kubectl_crd_lifecycle() {
             "-o",
             "jsonpath={.apiVersion} {.spec.name}",
         ]),
+        k(&[
+            "get",
+            "--raw",
+            "/apis/example.com/v1beta1/namespaces/default/widgets?watch=true&timeoutSeconds=1&labelSelector=",
+        ]),
         k(&["get", "all"]),
+        k(&["explain", "widgets.spec.size"]),
+        k(&["apply", "-f", "widgets-crd-v1-only.yaml"]),
+        k(&["get", "--raw", "/apis/example.com/v1beta1/namespaces/default/widgets/w1"]),
         k(&["get", "crd", "widgets.example.com", "-o", "jsonpath={.status}"]),
         k(&["delete", "crd", "widgets.example.com"]),
         k(&["get", "--raw", "/apis/example.com/v1/namespaces/default/widgets/w1"]),
@@ -84,7 +93,7 @@ fn kubectl_crd_lifecycle() {
     ]);
     assert_eq!(
         codes(&runs),
-        [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+        [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1],
         "{}",
         transcript(&runs)
     );
