@@ -23,6 +23,7 @@ fn env() -> TestEnv {
         "gadgets-conflict-crd.yaml",
         "bad-crd.yaml",
         "widgets-crd-v1-only.yaml",
+        "widget-held.yaml",
     ] {
         env.write(f, &crd_testdata(f));
     }
@@ -118,6 +119,37 @@ fn kubectl_crd_validation_and_name_conflicts() {
         env.kubectl(&["api-resources", "--api-group=example.com"]),
     ];
     assert_eq!(codes(&runs), [1, 0, 0, 0, 1, 0], "{}", transcript(&runs));
+    insta::assert_snapshot!(transcript(&runs));
+}
+
+#[test]
+fn kubectl_crd_deletion_waits_for_objects_held_by_finalizers() {
+    let env = env();
+    let k = |args: &[&str]| env.kubectl(args);
+    let runs = vec![
+        k(&["apply", "-f", "widgets-crd.yaml"]),
+        k(&["apply", "-f", "widget-held.yaml"]),
+        k(&["delete", "crd", "widgets.example.com", "--wait=false"]),
+        k(&[
+            "get",
+            "crd",
+            "widgets.example.com",
+            "-o",
+            "jsonpath={.metadata.finalizers} {.status.conditions[?(@.type==\"Terminating\")].message}",
+        ]),
+        k(&["get", "widgets"]),
+        k(&["apply", "-f", "widget.yaml"]),
+        k(&[
+            "patch",
+            "widget",
+            "held",
+            "--type=merge",
+            "-p",
+            r#"{"metadata":{"finalizers":null}}"#,
+        ]),
+        k(&["get", "crd", "widgets.example.com"]),
+    ];
+    assert_eq!(codes(&runs), [0, 0, 0, 0, 0, 1, 0, 1], "{}", transcript(&runs));
     insta::assert_snapshot!(transcript(&runs));
 }
 

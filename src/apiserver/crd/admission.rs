@@ -33,6 +33,11 @@ pub fn mutate(a: &Attributes<'_>, obj: &mut Value, w: &mut Vec<String>) -> Resul
         return Ok(());
     }
     let Some(custom) = a.res.custom.as_deref() else { return Ok(()) };
+    if a.op == Operation::Create && custom.terminating {
+        return Err(ApiError::from(Status::method_not_allowed(
+            "create not allowed while custom resource definition is terminating",
+        )));
+    }
     if a.op == Operation::Create
         && a.res.status
         && let Some(m) = obj.as_object_mut()

@@ -2,8 +2,8 @@
 //! is marked Terminating (the `customresourcecleanup.apiextensions.k8s.io` finalizer, a
 //! deletion timestamp and the `Terminating` condition), every custom object is deleted, and
 //! then the finalizer is removed and the CRD goes. Here it all happens within the DELETE;
-//! objects held by their own finalizers keep the CRD Terminating until a later DELETE of
-//! the CRD finds them gone.
+//! objects held by their own finalizers keep the CRD Terminating (no new objects may be
+//! created) until the last of them goes ([`object_gone`]).
 
 use super::{CRD_GROUP, definition::CLEANUP_FINALIZER};
 use crate::apiserver::clock::timestamp;
@@ -113,12 +113,18 @@ pub fn delete_crd(
     if !delete_objects(server, &marked)? {
         return Ok(Deleted::Terminating(marked));
     }
+    Ok(release(server, res, key)?.unwrap_or(Deleted::Gone(marked)))
+}
+
+/// Removes the cleanup finalizer of a Terminating CRD whose objects are all gone (and the
+/// CRD with it when no other finalizer holds it); `None` when the CRD is gone already.
+fn release(server: &ApiServer, res: &Resource, key: &Key) -> Result<Option<Deleted>, ApiError> {
     let name = key.name.as_str();
     for _ in 0..crate::apiserver::handlers::update::MAX_RETRIES {
         let Some(stored) =
             server.store().get(key).map_err(|e| ApiError::from_store(e, res, name))?
         else {
-            return Ok(Deleted::Gone(marked));
+            return Ok(None);
         };
         let mut crd = decode(&stored.json)?;
         let meta = crate::object::meta::metadata_mut(&mut crd);
@@ -133,10 +139,38 @@ pub fn delete_crd(
             })
         };
         match result {
-            Ok(d) => return Ok(d),
+            Ok(d) => return Ok(Some(d)),
             Err(StoreError::Conflict) => continue,
             Err(e) => return Err(ApiError::from_store(e, res, name)),
         }
     }
     Err(ApiError::conflict(res, name))
+}
+
+/// Called when an object of the CRD `crd_name` vanished: if the CRD is Terminating and that
+/// was its last object, the CRD goes too (the finalizer controller's last step).
+pub fn object_gone(server: &ApiServer, crd_name: &str) -> Result<(), ApiError> {
+    let Some(res) =
+        crate::apiserver::registry::find_builtin(CRD_GROUP, "v1", "customresourcedefinitions")
+    else {
+        return Ok(());
+    };
+    let key = Key::new(&res.group_resource(), "", crd_name);
+    let Some(stored) =
+        server.store().get(&key).map_err(|e| ApiError::from_store(e, &res, crd_name))?
+    else {
+        return Ok(());
+    };
+    let crd = decode(&stored.json)?;
+    if crd["metadata"].get("deletionTimestamp").is_none_or(Value::is_null)
+        || !objects::finalizers(&crd).iter().any(|f| f == CLEANUP_FINALIZER)
+    {
+        return Ok(());
+    }
+    let scope = Scope { resource: crd_name.to_string(), namespace: None };
+    let (items, _) = server.store().list(&scope).map_err(|e| ApiError::from_store(e, &res, ""))?;
+    if items.is_empty() {
+        release(server, &res, &key)?;
+    }
+    Ok(())
 }

@@ -51,6 +51,8 @@ pub struct Custom {
     pub columns: Vec<Value>,
     /// The `scale` subresource paths, when declared.
     pub scale: Option<ScalePaths>,
+    /// The CRD is being deleted (its `Terminating` condition is true): no new objects.
+    pub terminating: bool,
 }
 
 impl Custom {
@@ -74,6 +76,7 @@ impl Custom {
             schema: version["schema"]["openAPIV3Schema"].clone(),
             columns: version["additionalPrinterColumns"].as_array().cloned().unwrap_or_default(),
             scale,
+            terminating: condition_true(crd, "Terminating"),
         }
     }
 }

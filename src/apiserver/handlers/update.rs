@@ -110,6 +110,12 @@ pub fn commit(
     {
         super::delete::finish_namespace(server, ns)?;
     }
+    if vanish
+        && result.is_ok()
+        && let Some(c) = t.res.custom.as_deref()
+    {
+        crate::apiserver::crd::cleanup::object_gone(server, &c.crd)?;
+    }
     match result {
         Ok(json) => respond(t, StatusCode::OK, json, None)
             .map(|r| Attempt::Done(with_warnings(r, &warnings))),
