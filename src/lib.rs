@@ -18,8 +18,8 @@
 //! # Layering rule
 //!
 //! `object`, `manifest` and `patch` are pure: no tokio, no sockets, no terminal.
-//! `client` depends on `object`. `apiserver` depends on `object` and `patch`, never on
-//! `client`, `cli` or `cmd`. `apply` and `diff` use `client`, `patch` and `object`.
+//! `client` depends on `object`. `apiserver` depends on `object` and `patch` (and on the pure
+//! `print::jsonpath`, for custom resources' printer columns), never on `client`, `cli` or `cmd`. `apply` and `diff` use `client`, `patch` and `object`.
 //! `print` depends on `object`. Only `cli` and `cmd` touch the terminal.
 //!
 //! # Data flow of `kctl apply -f app.yaml`

@@ -10,6 +10,7 @@
 //! | [`registry`] | the built-in resource table (and CRD-derived resources) |
 //! | [`routes`] | URL → handler: fixed endpoints and resource paths |
 //! | [`handlers`] | get, list, create, update, patch, delete, watch |
+//! | [`crd`] | CustomResourceDefinitions: status, schemas (prune, default, validate), cleanup |
 //! | [`admission`] | the write path's defaulting and validation chain |
 //! | [`objects`] | bookkeeping: uid, timestamps, generation, status/spec split |
 //! | [`discovery`], [`openapi`] | metadata documents kubectl reads before any write |
@@ -25,6 +26,7 @@ pub mod admission;
 pub mod auth;
 pub mod clock;
 pub mod controllers;
+pub mod crd;
 pub mod discovery;
 pub mod error;
 pub mod handlers;
@@ -291,7 +293,7 @@ impl ApiServer {
         out
     }
 
-    /// Resources defined by stored CustomResourceDefinitions.
+    /// Resources defined by stored CustomResourceDefinitions that are `Established`.
     pub fn custom_resources(&self) -> Vec<Arc<Resource>> {
         let scope = store::Scope {
             resource: "customresourcedefinitions.apiextensions.k8s.io".into(),
@@ -299,7 +301,9 @@ impl ApiServer {
         };
         let Ok((crds, _)) = self.store().list(&scope) else { return Vec::new() };
         crds.iter()
-            .flat_map(|s| Resource::from_crd(&s.value()))
+            .map(|s| s.value())
+            .filter(|crd| crd::condition_true(crd, "Established"))
+            .flat_map(|crd| Resource::from_crd(&crd))
             .filter(|r| registry::find_builtin(&r.group, &r.version, &r.plural).is_none())
             .map(Arc::new)
             .collect()

@@ -1,8 +1,11 @@
 //! OpenAPI v3: the `/openapi/v3` index and one document per group-version, generated from the
 //! registry. Each kind gets a PATCH operation tagged with its GVK and carrying the
-//! `fieldValidation` parameter, which is what makes kubectl validate server-side. No
-//! GVK-tagged component schemas are served, so kubectl computes patches from its compiled-in
-//! types (a partial schema would make it warn).
+//! `fieldValidation` parameter, which is what makes kubectl validate server-side. Built-in
+//! kinds get no GVK-tagged component schemas, so kubectl computes patches from its compiled-in
+//! types (a partial schema would make it warn). Custom resources get their CRD version's
+//! schema as a GVK-tagged component, as kube-apiserver serves it (`kubectl explain` reads
+//! it; with no strategic-merge-patch media type on the PATCH operation, kubectl still sends
+//! a JSON merge patch).
 
 use super::ApiServer;
 use super::error::ApiError;
@@ -45,6 +48,7 @@ fn patch_op(r: &Resource) -> Value {
 /// The document for one group-version.
 pub fn document_for(resources: &[Arc<Resource>], group: &str, version: &str) -> Option<Value> {
     let mut paths = Map::new();
+    let mut schemas = Map::new();
     for r in resources.iter().filter(|r| r.group == group && r.version == version) {
         let path = if r.namespaced {
             format!("{}/namespaces/{{namespace}}/{}/{{name}}", r.gv_path(), r.plural)
@@ -52,6 +56,11 @@ pub fn document_for(resources: &[Arc<Resource>], group: &str, version: &str) -> 
             format!("{}/{}/{{name}}", r.gv_path(), r.plural)
         };
         paths.insert(path, json!({"patch": patch_op(r)}));
+        if let Some(c) = r.custom.as_deref() {
+            let (name, list_name) = custom_schema_names(r);
+            schemas.insert(name.clone(), custom_schema(r, &c.schema));
+            schemas.insert(list_name, custom_list_schema(r, &name));
+        }
     }
     if paths.is_empty() {
         return None;
@@ -60,8 +69,59 @@ pub fn document_for(resources: &[Arc<Resource>], group: &str, version: &str) -> 
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": super::KUBE_VERSION.2},
         "paths": paths,
-        "components": {"schemas": {}},
+        "components": {"schemas": schemas},
     }))
+}
+
+/// The component names of a custom kind and its list: `com.example.v1.Widget`.
+fn custom_schema_names(r: &Resource) -> (String, String) {
+    let mut parts: Vec<&str> = r.group.split('.').collect();
+    parts.reverse();
+    let base = format!("{}.{}", parts.join("."), r.version);
+    (format!("{base}.{}", r.kind), format!("{base}.{}List", r.kind))
+}
+
+const API_VERSION_DESC: &str = "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources";
+const KIND_DESC: &str = "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
+
+/// A custom kind's schema: the CRD's, with `apiVersion`, `kind` and `metadata` declared and
+/// the kind's GVK attached.
+fn custom_schema(r: &Resource, schema: &Value) -> Value {
+    let mut s = if schema.is_object() { schema.clone() } else { json!({"type": "object"}) };
+    let props = s
+        .as_object_mut()
+        .map(|m| m.entry("properties").or_insert_with(|| json!({})))
+        .and_then(Value::as_object_mut);
+    if let Some(props) = props {
+        props.insert(
+            "apiVersion".into(),
+            json!({"type": "string", "description": API_VERSION_DESC}),
+        );
+        props.insert("kind".into(), json!({"type": "string", "description": KIND_DESC}));
+        props.insert(
+            "metadata".into(),
+            json!({"type": "object", "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"}),
+        );
+    }
+    s["x-kubernetes-group-version-kind"] =
+        json!([{"group": r.group, "kind": r.kind, "version": r.version}]);
+    s
+}
+
+fn custom_list_schema(r: &Resource, item: &str) -> Value {
+    json!({
+        "description": format!("{} is a list of {}", format!("{}List", r.kind), r.kind),
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "apiVersion": {"type": "string", "description": API_VERSION_DESC},
+            "items": {"type": "array", "description": format!("List of {}. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md", r.plural),
+                "items": {"$ref": format!("#/components/schemas/{item}")}},
+            "kind": {"type": "string", "description": KIND_DESC},
+            "metadata": {"type": "object", "description": "Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"},
+        },
+        "x-kubernetes-group-version-kind": [{"group": r.group, "kind": format!("{}List", r.kind), "version": r.version}],
+    })
 }
 
 /// A stable hash of a document, as the index's `?hash=` value.

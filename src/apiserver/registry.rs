@@ -37,6 +37,8 @@ pub struct Resource {
     pub generation: bool,
     /// True for kinds compiled into Kubernetes (strategic merge patch allowed).
     pub builtin: bool,
+    /// For a custom resource: its CRD version's schema, printer columns and scale paths.
+    pub custom: Option<Arc<crate::apiserver::crd::Custom>>,
 }
 
 impl Resource {
@@ -67,7 +69,9 @@ impl Resource {
         }
     }
 
-    /// Builds a resource from a stored CustomResourceDefinition's served versions.
+    /// Builds a resource from a stored CustomResourceDefinition's served versions (whether or
+    /// not it is established: [`ApiServer::custom_resources`](super::ApiServer::custom_resources)
+    /// serves only established ones).
     pub fn from_crd(crd: &Value) -> Vec<Resource> {
         let spec = &crd["spec"];
         let names = &spec["names"];
@@ -108,6 +112,7 @@ impl Resource {
                         scale: v["subresources"].get("scale").is_some(),
                         generation: true,
                         builtin: false,
+                        custom: Some(Arc::new(crate::apiserver::crd::Custom::from_version(crd, v))),
                     },
                 ))
             })
@@ -208,6 +213,7 @@ pub fn builtin() -> &'static [Arc<Resource>] {
                     scale: flags & SCALE != 0,
                     generation: flags & GEN != 0,
                     builtin: true,
+                    custom: None,
                 })
             })
             .collect()

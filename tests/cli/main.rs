@@ -22,6 +22,7 @@ mod controllers_gc;
 mod controllers_local;
 mod controllers_pods;
 mod controllers_workloads;
+mod crd_lifecycle;
 mod help;
 mod kubectl_admission;
 mod kubectl_apply;

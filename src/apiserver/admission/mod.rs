@@ -48,10 +48,11 @@ pub struct Attributes<'a> {
 pub type Step = fn(&Attributes<'_>, &mut Value, &mut Vec<String>) -> Result<(), ApiError>;
 
 /// The mutating steps, in order.
-const MUTATING: &[Step] = &[fields::admit, defaults::admit];
+const MUTATING: &[Step] =
+    &[fields::admit, defaults::admit, crate::apiserver::crd::admission::mutate];
 
 /// The validating steps, in order (run after every mutating step).
-const VALIDATING: &[Step] = &[validation::admit];
+const VALIDATING: &[Step] = &[validation::admit, crate::apiserver::crd::admission::validate];
 
 /// Runs the whole chain over `obj`; returns the warnings to send back.
 pub fn admit(a: &Attributes<'_>, obj: &mut Value) -> Result<Vec<String>, ApiError> {

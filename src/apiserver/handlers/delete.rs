@@ -96,7 +96,14 @@ pub enum Deleted {
     Terminating(Value),
 }
 
-fn precondition_failed(res: &Resource, name: &str, what: &str, want: &str, have: &str) -> ApiError {
+/// 409 for a failed delete precondition.
+pub(crate) fn precondition_failed(
+    res: &Resource,
+    name: &str,
+    what: &str,
+    want: &str,
+    have: &str,
+) -> ApiError {
     ApiError::from(Status::conflict(
         &res.group,
         &res.plural,
@@ -334,7 +341,12 @@ pub fn delete(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
             return Ok(value_response(StatusCode::OK, &obj));
         }
     }
-    match delete_object(server, &t.res, &key, &opts)? {
+    let deleted = if crate::apiserver::crd::cleanup::is_crd(&t.res) {
+        crate::apiserver::crd::cleanup::delete_crd(server, &t.res, &key, &opts)?
+    } else {
+        delete_object(server, &t.res, &key, &opts)?
+    };
+    match deleted {
         Deleted::Gone(obj) => Ok(success(&t.res, &obj)),
         Deleted::Terminating(obj) => Ok(value_response(StatusCode::OK, &obj)),
     }
@@ -366,6 +378,12 @@ pub fn delete_collection(
         let deleted = if t.res.plural == "namespaces" && t.res.group.is_empty() {
             match delete(server, &sub, q, body.clone()) {
                 Ok(_) => continue,
+                Err(e) if e.0.is_not_found() => continue,
+                Err(e) => return Err(e),
+            }
+        } else if crate::apiserver::crd::cleanup::is_crd(&t.res) {
+            match crate::apiserver::crd::cleanup::delete_crd(server, &t.res, &key, &opts) {
+                Ok(d) => d,
                 Err(e) if e.0.is_not_found() => continue,
                 Err(e) => return Err(e),
             }

@@ -11,14 +11,15 @@ use http::{HeaderMap, StatusCode};
 
 /// Serves `GET <object>`.
 pub fn get(server: &ApiServer, t: &Target, q: &Query, headers: &HeaderMap) -> Result<Response> {
-    let stored = server
+    let mut stored = server
         .store()
         .get(&t.key())
         .map_err(|e| ApiError::from_store(e, &t.res, t.name()))?
         .ok_or_else(|| ApiError::not_found(&t.res, t.name()))?;
+    stored.json = crate::apiserver::crd::convert(&t.res, stored.json);
     if t.sub.as_deref() == Some("scale") {
         let obj = crate::apiserver::decode(&stored.json)?;
-        return Ok(super::value_response(StatusCode::OK, &super::scale::view(&obj)));
+        return Ok(super::value_response(StatusCode::OK, &super::scale::view(&t.res, &obj)));
     }
     if wants_table(headers) {
         let obj = crate::apiserver::decode(&stored.json)?;

@@ -29,8 +29,13 @@ pub type Matches = Vec<(Stored, Option<Value>)>;
 /// The objects in scope that match the request's selectors, with the list resourceVersion.
 pub fn matching(server: &ApiServer, t: &Target, q: &Query) -> Result<(Matches, u64)> {
     let (labels, fields) = selectors(q)?;
-    let (items, rv) =
+    let (mut items, rv) =
         server.store().list(&t.scope()).map_err(|e| ApiError::from_store(e, &t.res, ""))?;
+    if t.res.custom.is_some() {
+        for s in &mut items {
+            s.json = crate::apiserver::crd::convert(&t.res, std::mem::take(&mut s.json));
+        }
+    }
     if labels.is_empty() && fields.is_empty() {
         return Ok((items.into_iter().map(|s| (s, None)).collect(), rv));
     }

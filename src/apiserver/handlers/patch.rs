@@ -82,8 +82,11 @@ pub fn patch(
     }
     for _ in 0..MAX_RETRIES {
         let (stored, old) = current(server, t)?;
-        let doc =
-            if t.sub.as_deref() == Some("scale") { super::scale::view(&old) } else { old.clone() };
+        let doc = if t.sub.as_deref() == Some("scale") {
+            super::scale::view(&t.res, &old)
+        } else {
+            old.clone()
+        };
         let mut patched = apply_patch(&t.res, kind, &doc, &body)?;
         if t.sub.as_deref() != Some("scale") {
             crate::apiserver::objects::check_type(&t.res, &mut patched)?;

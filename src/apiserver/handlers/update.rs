@@ -33,7 +33,8 @@ pub fn current(server: &ApiServer, t: &Target) -> Result<(Stored, Value)> {
         .get(&t.key())
         .map_err(|e| ApiError::from_store(e, &t.res, t.name()))?
         .ok_or_else(|| ApiError::not_found(&t.res, t.name()))?;
-    let value = crate::apiserver::decode(&stored.json)?;
+    let mut value = crate::apiserver::decode(&stored.json)?;
+    crate::apiserver::crd::convert_value(&t.res, &mut value);
     Ok((stored, value))
 }
 
@@ -48,7 +49,7 @@ fn respond(
             Some(v) => v.clone(),
             None => crate::apiserver::decode(&stored_json)?,
         };
-        return Ok(value_response(code, &super::scale::view(&v)));
+        return Ok(value_response(code, &super::scale::view(&t.res, &v)));
     }
     Ok(match obj {
         Some(v) => value_response(code, v),
@@ -68,7 +69,7 @@ pub fn commit(
     let dry_run = q.dry_run;
     let mut new = match t.sub.as_deref() {
         Some("scale") => {
-            objects::merge_update(&t.res, old, super::scale::apply(old, &incoming), None)
+            objects::merge_update(&t.res, old, super::scale::apply(&t.res, old, &incoming), None)
         }
         sub => objects::merge_update(&t.res, old, incoming, sub),
     };
@@ -108,6 +109,12 @@ pub fn commit(
         && let Some(ns) = &t.namespace
     {
         super::delete::finish_namespace(server, ns)?;
+    }
+    if vanish
+        && result.is_ok()
+        && let Some(c) = t.res.custom.as_deref()
+    {
+        crate::apiserver::crd::cleanup::object_gone(server, &c.crd)?;
     }
     match result {
         Ok(json) => respond(t, StatusCode::OK, json, None)

@@ -98,6 +98,7 @@ struct State {
     last_rv: u64,
     kind: String,
     api_version: String,
+    res: std::sync::Arc<crate::apiserver::registry::Resource>,
 }
 
 impl State {
@@ -135,7 +136,8 @@ pub fn watch(
         let (items, rv) =
             server.store().list(&scope).map_err(|e| ApiError::from_store(e, &t.res, ""))?;
         for s in items.iter().filter(|s| filter.matches(&s.json)) {
-            pending.push_back(event(&mut view, "ADDED", &s.json));
+            let json = crate::apiserver::crd::convert(&t.res, s.json.clone());
+            pending.push_back(event(&mut view, "ADDED", &json));
         }
         rv
     } else {
@@ -162,6 +164,7 @@ pub fn watch(
         last_rv: since,
         kind: t.res.kind.clone(),
         api_version: t.res.api_version(),
+        res: t.res.clone(),
     };
     if q.send_initial_events && q.allow_bookmarks && state.rx.is_some() {
         let b = state.bookmark(true);
@@ -178,7 +181,8 @@ pub fn watch(
                     let ev = ev?;
                     st.last_rv = ev.object.rv;
                     if st.filter.matches(&ev.object.json) {
-                        let b = event(&mut st.view, ev.kind.as_str(), &ev.object.json);
+                        let json = crate::apiserver::crd::convert(&st.res, ev.object.json.clone());
+                        let b = event(&mut st.view, ev.kind.as_str(), &json);
                         return Some((Ok(b), st));
                     }
                 }

@@ -12,6 +12,7 @@
 pub mod apps;
 pub mod batch;
 pub mod core;
+pub mod custom;
 pub mod networking;
 pub mod other;
 pub mod rbac;
@@ -211,6 +212,9 @@ pub fn table(
     include: &str,
     now: DateTime<Utc>,
 ) -> Value {
+    if !res.builtin {
+        return custom::table(res, objs, list_meta, include, now);
+    }
     let p = printer(res);
     let ctx = Ctx { now };
     let rows: Vec<Value> = objs
