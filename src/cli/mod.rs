@@ -61,7 +61,14 @@ pub fn main() -> ExitCode {
     };
     let ctx = Ctx::new(cli.global.clone());
     ctx.init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Client commands run on one thread: their requests are issued by one task (a bounded
+    // pool of futures), and keeping the connections' I/O on that thread saves a cross-thread
+    // wake-up per request. `serve` handles many connections and gets a worker per core.
+    let mut builder = match cli.command {
+        crate::cmd::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             ctx.io.error(&CliError::message(format!("cannot start runtime: {e}")));
