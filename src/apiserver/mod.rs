@@ -61,6 +61,7 @@ pub struct ApiServer {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -176,31 +177,21 @@ impl ApiServer {
     /// The same server (store, clock, uids) with authentication and RBAC turned on; creates
     /// the bootstrap roles that are missing.
     pub fn with_auth(&self, auth: auth::AuthConfig) -> Result<ApiServer, StoreError> {
-        let server = ApiServer {
-            inner: Arc::new(Inner {
-                store: self.inner.store.clone(),
-                clock: self.inner.clock.clone(),
-                uids: self.inner.uids.clone(),
-                auth: Some(Arc::new(auth)),
-                limits: self.inner.limits.clone(),
-                kubelets: self.inner.kubelets.clone(),
-            }),
-        };
+        let server = self.derive(|inner| inner.auth = Some(Arc::new(auth)));
         auth::bootstrap::ensure(&server)?;
         Ok(server)
     }
 
     /// The same server (store, clock, uids, authentication) with these request limits.
     pub fn with_limits(&self, limits: auth::limits::LimitsConfig) -> ApiServer {
-        ApiServer {
-            inner: Arc::new(Inner {
-                store: self.inner.store.clone(),
-                clock: self.inner.clock.clone(),
-                uids: self.inner.uids.clone(),
-                auth: self.inner.auth.clone(),
-                limits: Arc::new(auth::limits::Limits::new(limits)),
-            }),
-        }
+        self.derive(|inner| inner.limits = Arc::new(auth::limits::Limits::new(limits)))
+    }
+
+    /// A server sharing everything with this one except what `change` replaces.
+    fn derive(&self, change: impl FnOnce(&mut Inner)) -> ApiServer {
+        let mut inner = (*self.inner).clone();
+        change(&mut inner);
+        ApiServer { inner: Arc::new(inner) }
     }
 
     /// The request limits (in-flight requests, open watches, list response size).
