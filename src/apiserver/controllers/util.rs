@@ -1,5 +1,6 @@
 //! Helpers the controllers share: `LabelSelector` objects, owner references, int-or-percent
-//! values, resource quantities, pod state predicates and the pod-template hash.
+//! values, resource quantities and the pod-template hash (pod state lives on
+//! [`super::pod::Pod`]).
 
 use serde_json::{Value, json};
 
@@ -137,47 +138,9 @@ pub fn memory_bytes(q: &str) -> i64 {
     q.parse::<f64>().map(|n| n as i64).unwrap_or(0)
 }
 
-/// The summed CPU (millicores) and memory (bytes) requests of a pod's containers.
-pub fn pod_requests(pod: &Value) -> (i64, i64) {
-    let mut cpu = 0;
-    let mut mem = 0;
-    for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
-        let r = &c["resources"]["requests"];
-        cpu += r["cpu"]
-            .as_str()
-            .map(cpu_millis)
-            .or_else(|| r["cpu"].as_i64().map(|n| n * 1000))
-            .unwrap_or(0);
-        mem += r["memory"].as_str().map(memory_bytes).or_else(|| r["memory"].as_i64()).unwrap_or(0);
-    }
-    (cpu, mem)
-}
-
 /// True when the object is marked for deletion.
 pub fn terminating(obj: &Value) -> bool {
     obj["metadata"].get("deletionTimestamp").is_some_and(|t| !t.is_null())
-}
-
-/// True when the pod has finished (Succeeded or Failed).
-pub fn pod_finished(pod: &Value) -> bool {
-    matches!(pod["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
-}
-
-/// True when the pod counts towards a controller's replicas: not finished, not terminating.
-pub fn pod_active(pod: &Value) -> bool {
-    !pod_finished(pod) && !terminating(pod)
-}
-
-/// True when the pod's `Ready` condition is `True`.
-pub fn pod_ready(pod: &Value) -> bool {
-    pod["status"]["conditions"]
-        .as_array()
-        .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"))
-}
-
-/// The labels of `obj` (an empty object when absent).
-pub fn labels(obj: &Value) -> Value {
-    obj["metadata"].get("labels").cloned().unwrap_or_else(|| json!({}))
 }
 
 /// Drops nulls, empty objects and empty arrays, recursively: the values Go clients write
