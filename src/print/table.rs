@@ -77,10 +77,10 @@ pub fn table_rows(table: &Value, opts: &TableOptions) -> Vec<Vec<String>> {
         }
         for (n, &i) in shown.iter().enumerate() {
             let mut text = cells.get(i).map(cell_text).unwrap_or_default();
-            if n == 0 {
-                if let Some(prefix) = &opts.name_prefix {
-                    text = format!("{prefix}/{text}");
-                }
+            if n == 0
+                && let Some(prefix) = &opts.name_prefix
+            {
+                text = format!("{prefix}/{text}");
             }
             out.push(text);
         }

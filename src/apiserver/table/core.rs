@@ -472,7 +472,14 @@ const SECRET_COLUMNS: &[Col] = &[
 ];
 
 fn secret(o: &Value, ctx: &Ctx) -> Vec<Value> {
-    vec![name(o), json!(s(&o["type"])), json!(len(&o["data"])), ctx.age(o)]
+    // kube-apiserver merges stringData into data on write; count a key given in both once.
+    let mut keys: Vec<&String> = ["data", "stringData"]
+        .iter()
+        .flat_map(|f| o[*f].as_object().into_iter().flat_map(|m| m.keys()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    vec![name(o), json!(s(&o["type"])), json!(keys.len()), ctx.age(o)]
 }
 
 const SA_COLUMNS: &[Col] =
