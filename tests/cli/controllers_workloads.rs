@@ -614,7 +614,8 @@ spec:
         assert_eq!(
             p["spec"]["containers"][0]["env"][0],
             serde_json::json!({"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef":
-                {"fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"}}})
+                {"apiVersion": "v1",
+                 "fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"}}})
         );
         assert_eq!(phase(p), "Succeeded");
     }

@@ -197,7 +197,11 @@ pub fn pvc(errs: &mut Errs, obj: &Value, old: Option<&Value>) {
     let Some(old) = old else { return };
     let (mut a, mut b) = (spec.clone(), old["spec"].clone());
     if old["spec"]["volumeName"].as_str().unwrap_or_default().is_empty() {
-        b["volumeName"] = a["volumeName"].clone();
+        for v in [&mut a, &mut b] {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("volumeName");
+            }
+        }
     }
     let bound = old["status"]["phase"] == "Bound";
     if bound {
