@@ -196,6 +196,37 @@ impl FieldSelector {
     }
 }
 
+/// True when a `LabelSelector` object (`matchLabels` and `matchExpressions`) selects the
+/// labels `get` looks up. A non-object selector selects nothing; an empty one everything.
+pub fn label_selector_matches<'a>(
+    selector: &serde_json::Value,
+    get: impl Fn(&str) -> Option<&'a str>,
+) -> bool {
+    use serde_json::Value;
+    if !selector.is_object() {
+        return false;
+    }
+    if let Some(ml) = selector["matchLabels"].as_object()
+        && !ml.iter().all(|(k, v)| get(k) == v.as_str())
+    {
+        return false;
+    }
+    selector["matchExpressions"].as_array().is_none_or(|exprs| {
+        exprs.iter().all(|e| {
+            let key = e["key"].as_str().unwrap_or_default();
+            let values: Vec<&str> =
+                e["values"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            match e["operator"].as_str().unwrap_or_default() {
+                "In" => get(key).is_some_and(|v| values.contains(&v)),
+                "NotIn" => get(key).is_none_or(|v| !values.contains(&v)),
+                "Exists" => get(key).is_some(),
+                "DoesNotExist" => get(key).is_none(),
+                _ => false,
+            }
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

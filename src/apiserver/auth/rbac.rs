@@ -317,34 +317,12 @@ fn cluster_role_rules(role: &Value, all: &[Value], seen: &mut BTreeSet<String>) 
 /// A `LabelSelector` (matchLabels and matchExpressions) against a label map. An empty
 /// selector selects nothing here, as the aggregation controller ignores it.
 fn selector_matches(sel: &Value, labels: &Value) -> bool {
-    let label = |k: &str| labels.get(k).and_then(Value::as_str);
-    let mut any = false;
-    if let Some(m) = sel["matchLabels"].as_object() {
-        for (k, v) in m {
-            any = true;
-            if label(k) != v.as_str() {
-                return false;
-            }
-        }
-    }
-    if let Some(exprs) = sel["matchExpressions"].as_array() {
-        for e in exprs {
-            any = true;
-            let key = e["key"].as_str().unwrap_or_default();
-            let values = strings(&e["values"]);
-            let ok = match e["operator"].as_str().unwrap_or_default() {
-                "In" => label(key).is_some_and(|l| values.iter().any(|v| v == l)),
-                "NotIn" => !label(key).is_some_and(|l| values.iter().any(|v| v == l)),
-                "Exists" => label(key).is_some(),
-                "DoesNotExist" => label(key).is_none(),
-                _ => false,
-            };
-            if !ok {
-                return false;
-            }
-        }
-    }
-    any
+    let empty = sel["matchLabels"].as_object().is_none_or(|m| m.is_empty())
+        && sel["matchExpressions"].as_array().is_none_or(Vec::is_empty);
+    !empty
+        && crate::apiserver::selectors::label_selector_matches(sel, |k| {
+            labels.get(k).and_then(Value::as_str)
+        })
 }
 
 /// Writes every aggregated ClusterRole's rules into the store as the union of the rules of

@@ -12,30 +12,7 @@ pub fn selector_matches(selector: &Value, labels: &Value) -> bool {
 
 /// [`selector_matches`] over labels looked up by `get`.
 pub fn selector_matches_with<'a>(selector: &Value, get: impl Fn(&str) -> Option<&'a str>) -> bool {
-    if !selector.is_object() {
-        return false;
-    }
-    if let Some(ml) = selector["matchLabels"].as_object()
-        && !ml.iter().all(|(k, v)| get(k) == v.as_str())
-    {
-        return false;
-    }
-    selector["matchExpressions"].as_array().is_none_or(|exprs| {
-        exprs.iter().all(|e| {
-            let key = e["key"].as_str().unwrap_or_default();
-            let values: Vec<&str> = e["values"]
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            match e["operator"].as_str().unwrap_or_default() {
-                "In" => get(key).is_some_and(|v| values.contains(&v)),
-                "NotIn" => get(key).is_none_or(|v| !values.contains(&v)),
-                "Exists" => get(key).is_some(),
-                "DoesNotExist" => get(key).is_none(),
-                _ => false,
-            }
-        })
-    })
+    crate::apiserver::selectors::label_selector_matches(selector, get)
 }
 
 /// True when a node's labels satisfy a `NodeSelectorTerm`'s `matchExpressions` (which

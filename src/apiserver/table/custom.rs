@@ -92,20 +92,10 @@ pub fn table(
         .map(|o| {
             let mut cells = vec![o["metadata"]["name"].clone()];
             cells.extend(cols.iter().map(|c| cell(c, o, now)));
-            let mut row = json!({"cells": cells});
-            match include {
-                "None" => {}
-                "Object" => row["object"] = o.clone(),
-                _ => {
-                    row["object"] = json!({"kind": "PartialObjectMetadata",
-                        "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]})
-                }
-            }
-            row
+            super::row(cells, None, o, include)
         })
         .collect();
-    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1",
-        "metadata": list_meta.unwrap_or_else(|| json!({})), "columnDefinitions": defs, "rows": rows})
+    super::assemble(list_meta, defs, rows)
 }
 
 #[cfg(test)]

@@ -217,32 +217,38 @@ pub fn table(
     }
     let p = printer(res);
     let ctx = Ctx { now };
-    let rows: Vec<Value> = objs
-        .iter()
-        .map(|o| {
-            let mut row = Map::new();
-            row.insert("cells".into(), Value::Array((p.row)(o, &ctx)));
-            if let Some(c) = conditions(o, res) {
-                row.insert("conditions".into(), c);
-            }
-            match include {
-                "None" => {}
-                "Object" => {
-                    row.insert("object".into(), o.clone());
-                }
-                _ => {
-                    row.insert(
-                        "object".into(),
-                        json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-                            "metadata": o["metadata"]}),
-                    );
-                }
-            }
-            Value::Object(row)
-        })
-        .collect();
-    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": list_meta.unwrap_or_else(|| json!({})),
-        "columnDefinitions": p.columns.iter().map(column_json).collect::<Vec<_>>(), "rows": rows})
+    let rows = objs.iter().map(|o| row((p.row)(o, &ctx), conditions(o, res), o, include));
+    assemble(list_meta, p.columns.iter().map(column_json).collect(), rows.collect())
+}
+
+/// One Table row: its cells, its conditions, and the object as `includeObject` asks
+/// (`None`, `Object`, or by default its metadata as a `PartialObjectMetadata`).
+pub(crate) fn row(cells: Vec<Value>, conditions: Option<Value>, o: &Value, include: &str) -> Value {
+    let mut row = Map::new();
+    row.insert("cells".into(), Value::Array(cells));
+    if let Some(c) = conditions {
+        row.insert("conditions".into(), c);
+    }
+    match include {
+        "None" => {}
+        "Object" => {
+            row.insert("object".into(), o.clone());
+        }
+        _ => {
+            row.insert(
+                "object".into(),
+                json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                    "metadata": o["metadata"]}),
+            );
+        }
+    }
+    Value::Object(row)
+}
+
+/// The Table object from its column definitions and rows.
+pub(crate) fn assemble(list_meta: Option<Value>, defs: Vec<Value>, rows: Vec<Value>) -> Value {
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+        "metadata": list_meta.unwrap_or_else(|| json!({})), "columnDefinitions": defs, "rows": rows})
 }
 
 /// A Table response.

@@ -183,25 +183,9 @@ pub fn go_label_selector(v: &Value) -> String {
 
 /// True when a label selector (`matchLabels` and `matchExpressions`) selects `labels`.
 pub fn selector_matches(sel: &Value, labels: &Map<String, Value>) -> bool {
-    let get = |k: &str| labels.get(k).and_then(Value::as_str);
-    let labels_ok = sel["matchLabels"]
-        .as_object()
-        .is_none_or(|m| m.iter().all(|(k, v)| get(k).is_some_and(|l| Some(l) == v.as_str())));
-    let exprs_ok = sel["matchExpressions"].as_array().is_none_or(|a| {
-        a.iter().all(|e| {
-            let key = e["key"].as_str().unwrap_or_default();
-            let values: Vec<&str> =
-                e["values"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-            match e["operator"].as_str().unwrap_or_default() {
-                "In" => get(key).is_some_and(|v| values.contains(&v)),
-                "NotIn" => get(key).is_none_or(|v| !values.contains(&v)),
-                "Exists" => get(key).is_some(),
-                "DoesNotExist" => get(key).is_none(),
-                _ => false,
-            }
-        })
-    });
-    labels_ok && exprs_ok
+    crate::apiserver::selectors::label_selector_matches(sel, |k| {
+        labels.get(k).and_then(Value::as_str)
+    })
 }
 
 /// True when a selector has neither labels nor expressions.

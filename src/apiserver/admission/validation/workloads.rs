@@ -30,6 +30,21 @@ fn restart_always(errs: &mut Errs, spec: &Value) {
     }
 }
 
+/// A workload's selector: required, not empty, and matching the template's labels.
+fn selector_required(errs: &mut Errs, sel: &Value, spec: &Value, lower_kind: &str) {
+    if sel.is_null() {
+        errs.required("spec.selector", "");
+    } else if selector_empty(sel) {
+        errs.invalid(
+            "spec.selector",
+            &go_label_selector(sel),
+            &format!("empty selector is invalid for {lower_kind}"),
+        );
+    } else {
+        selector_vs_template(errs, sel, spec);
+    }
+}
+
 /// Deployment, ReplicaSet, StatefulSet and DaemonSet (apps/v1).
 pub fn apps(errs: &mut Errs, kind: &str, obj: &Value, old: Option<&Value>) {
     let spec = &obj["spec"];
@@ -38,18 +53,7 @@ pub fn apps(errs: &mut Errs, kind: &str, obj: &Value, old: Option<&Value>) {
     match kind {
         "Deployment" | "ReplicaSet" => {
             errs.nonnegative("spec.replicas", &spec["replicas"]);
-            if sel.is_null() {
-                errs.required("spec.selector", "");
-            } else if selector_empty(sel) {
-                errs.invalid(
-                    "spec.selector",
-                    &go_label_selector(sel),
-                    &format!("empty selector is invalid for {lower}"),
-                );
-            }
-            if !sel.is_null() && !selector_empty(sel) {
-                selector_vs_template(errs, sel, spec);
-            }
+            selector_required(errs, sel, spec, &lower);
             pod::template(errs, &spec["template"], "spec.template");
             restart_always(errs, spec);
             errs.nonnegative("spec.minReadySeconds", &spec["minReadySeconds"]);
@@ -71,17 +75,7 @@ pub fn apps(errs: &mut Errs, kind: &str, obj: &Value, old: Option<&Value>) {
         "StatefulSet" => {
             errs.nonnegative("spec.replicas", &spec["replicas"]);
             errs.nonnegative("spec.minReadySeconds", &spec["minReadySeconds"]);
-            if sel.is_null() {
-                errs.required("spec.selector", "");
-            } else if selector_empty(sel) {
-                errs.invalid(
-                    "spec.selector",
-                    &go_label_selector(sel),
-                    "empty selector is invalid for statefulset",
-                );
-            } else {
-                selector_vs_template(errs, sel, spec);
-            }
+            selector_required(errs, sel, spec, &lower);
             pod::template(errs, &spec["template"], "spec.template");
             restart_always(errs, spec);
         }
