@@ -171,27 +171,49 @@ fn normalize_cluster_ips(spec: &mut Map<String, Value>, old: &Value) {
     }
 }
 
+/// The parts of a stored Service that allocation reads; decoding only these (instead of the
+/// whole object) keeps a create cheap when many Services are stored.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Allocated {
+    metadata: AllocatedMeta,
+    spec: AllocatedSpec,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AllocatedMeta {
+    name: String,
+    namespace: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AllocatedSpec {
+    #[serde(rename = "clusterIPs")]
+    cluster_ips: Vec<String>,
+    ports: Vec<AllocatedPort>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AllocatedPort {
+    #[serde(rename = "nodePort")]
+    node_port: Option<u64>,
+}
+
 /// What the stored Services already hold, except the one being written.
 fn taken(c: &Ctx<'_>, key: &str) -> (HashSet<String>, HashSet<u64>) {
     let scope = Scope { resource: "services".into(), namespace: None };
     let mut ips = HashSet::new();
     let mut ports = HashSet::new();
     for s in c.server.store().list(&scope).map(|(items, _)| items).unwrap_or_default() {
-        let v = s.value();
-        let k = format!(
-            "{}/{}",
-            crate::object::meta::namespace(&v).unwrap_or_default(),
-            crate::object::meta::name(&v).unwrap_or_default()
-        );
-        if k == key {
+        let Ok(v) = serde_json::from_slice::<Allocated>(&s.json) else { continue };
+        if key.split_once('/') == Some((v.metadata.namespace.as_str(), v.metadata.name.as_str())) {
             continue;
         }
-        for ip in v["spec"]["clusterIPs"].as_array().into_iter().flatten() {
-            ips.extend(ip.as_str().map(String::from));
-        }
-        for p in v["spec"]["ports"].as_array().into_iter().flatten() {
-            ports.extend(p["nodePort"].as_u64());
-        }
+        ips.extend(v.spec.cluster_ips);
+        ports.extend(v.spec.ports.iter().filter_map(|p| p.node_port));
     }
     (ips, ports)
 }
