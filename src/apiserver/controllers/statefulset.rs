@@ -233,6 +233,20 @@ fn own_claims(
     Ok(())
 }
 
+/// Deletes one of the set's pods and records it as kube-controller-manager does.
+fn delete_pod(m: &mut Manager, sts: &Value, ns: &str, p: &Pod) -> Result<(), ControllerError> {
+    m.delete("", "pods", ns, p.name())?;
+    let set = str_at(sts, "name");
+    m.event(
+        sts,
+        "Normal",
+        "SuccessfulDelete",
+        &format!("delete Pod {} in StatefulSet {set} successful", p.name()),
+        SOURCE,
+    );
+    Ok(())
+}
+
 fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Pod>>) -> Result<(), ControllerError> {
     let name = str_at(sts, "name").to_string();
     let ns = str_at(sts, "namespace").to_string();
@@ -261,14 +275,7 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Pod>>) -> Result<(), Co
     for i in 0..replicas {
         match pods.get(&i).cloned() {
             Some(p) if p.finished() => {
-                m.delete("", "pods", &ns, p.name())?;
-                m.event(
-                    sts,
-                    "Normal",
-                    "SuccessfulDelete",
-                    &format!("delete Pod {name}-{i} in StatefulSet {name} successful"),
-                    SOURCE,
-                );
+                delete_pod(m, sts, &ns, &p)?;
                 pods.remove(&i);
                 changed = true;
                 if !parallel {
@@ -322,14 +329,7 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Pod>>) -> Result<(), Co
                     break;
                 }
                 own_claims(m, sts, i, Some(&p))?;
-                m.delete("", "pods", &ns, p.name())?;
-                m.event(
-                    sts,
-                    "Normal",
-                    "SuccessfulDelete",
-                    &format!("delete Pod {name}-{i} in StatefulSet {name} successful"),
-                    SOURCE,
-                );
+                delete_pod(m, sts, &ns, &p)?;
                 changed = true;
                 if !parallel {
                     break;
@@ -343,14 +343,7 @@ fn sync_one(m: &mut Manager, sts: &Value, owned: Vec<Arc<Pod>>) -> Result<(), Co
             if let Some(p) = pods.get(&i).cloned()
                 && p.label("controller-revision-hash") != Some(update_rev.as_str())
             {
-                m.delete("", "pods", &ns, p.name())?;
-                m.event(
-                    sts,
-                    "Normal",
-                    "SuccessfulDelete",
-                    &format!("delete Pod {name}-{i} in StatefulSet {name} successful"),
-                    SOURCE,
-                );
+                delete_pod(m, sts, &ns, &p)?;
                 pods.remove(&i);
                 break;
             }
