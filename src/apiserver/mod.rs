@@ -70,6 +70,8 @@ struct Inner {
     limits: Arc<auth::limits::Limits>,
     /// How many control planes (each with a simulated kubelet) run on this server.
     kubelets: Arc<std::sync::atomic::AtomicUsize>,
+    /// The cluster IPs and node ports held by stored Services.
+    services: Arc<admission::defaults::allocations::AllocationIndex>,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -137,6 +139,7 @@ impl Builder {
                 auth: self.auth,
                 limits: Arc::new(auth::limits::Limits::new(self.limits.unwrap_or_default())),
                 kubelets: Default::default(),
+                services: Default::default(),
             }),
         };
         server.bootstrap()?;
@@ -162,6 +165,11 @@ impl ApiServer {
     /// The store.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.inner.store
+    }
+
+    /// The Service allocation index over this server's store.
+    pub(crate) fn service_allocations(&self) -> &admission::defaults::allocations::AllocationIndex {
+        &self.inner.services
     }
 
     /// The clock.

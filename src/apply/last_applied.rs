@@ -10,6 +10,12 @@ use serde_json::{Map, Value};
 
 /// The annotation value kubectl would store for `manifest`.
 pub fn annotation_value(manifest: &Value) -> String {
+    let annotations = manifest.get("metadata").and_then(|m| m.get("annotations"));
+    if let Some(Value::Object(a)) = annotations
+        && !a.contains_key(LAST_APPLIED_ANNOTATION)
+    {
+        return gojson::to_string_nl(manifest);
+    }
     let mut obj = manifest.clone();
     let m = meta::metadata_mut(&mut obj);
     let ann = m.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
@@ -140,22 +146,28 @@ pub fn indent_json(text: &str) -> Result<String, String> {
 /// Removes `null` map values recursively: what kubectl's create path drops from the body
 /// while the annotation keeps them.
 pub fn without_nulls(v: &Value) -> Value {
+    let mut v = v.clone();
+    remove_nulls(&mut v);
+    v
+}
+
+fn remove_nulls(v: &mut Value) {
     match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
-        other => other.clone(),
+        Value::Object(m) => {
+            m.retain(|_, v| !v.is_null());
+            m.values_mut().for_each(remove_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(remove_nulls),
+        _ => {}
     }
 }
 
 /// The POST body of apply's create: the annotated manifest without nulls, Go-encoded with a
 /// trailing newline.
 pub fn create_body(manifest: &Value) -> String {
-    gojson::to_string_nl(&without_nulls(&with_annotation(manifest)))
+    let mut obj = with_annotation(manifest);
+    remove_nulls(&mut obj);
+    gojson::to_string_nl(&obj)
 }
 
 #[cfg(test)]

@@ -28,6 +28,9 @@ pub struct Options {
     pub overwrite: bool,
     /// `--force`: delete and re-create when the patch is rejected.
     pub force: bool,
+    /// Whether the caller needs the objects the server returns (`-o`, pruning); when not,
+    /// responses are not decoded and [`Applied::object`] is null for what was sent.
+    pub keep_objects: bool,
 }
 
 /// What apply did to one object.
@@ -201,9 +204,13 @@ async fn send_json(
     client: &Client,
     req: Request,
     when: &'static str,
+    opts: &Options,
 ) -> Result<(Value, Vec<String>), ApplyError> {
     let resp: Response = client.request(req).await.map_err(api_err(when))?;
-    let value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+    let value = match opts.keep_objects {
+        true => serde_json::from_slice(&resp.body).unwrap_or(Value::Null),
+        false => Value::Null,
+    };
     Ok((value, resp.warnings()))
 }
 
@@ -229,8 +236,24 @@ pub async fn create(
     }
     let path = format!("{}{}", t.collection(), write_query(opts));
     let req = Request::new(Method::POST, path).body("application/json", body);
-    let (object, warnings) = send_json(client, req, "creating").await?;
+    let (object, warnings) = send_json(client, req, "creating", opts).await?;
     Ok(Applied { outcome: Outcome::Created, object, warnings })
+}
+
+/// Applies an object that cannot exist yet because its namespace was created by this same
+/// apply: POSTs at once and takes the read-and-patch path only if the server answers that
+/// it exists after all (someone else made it in the meantime).
+pub async fn apply_new(
+    client: &Client,
+    t: &Target<'_>,
+    opts: &Options,
+) -> Result<Applied, ApplyError> {
+    match create(client, t, opts).await {
+        Err(ApplyError::Api { status, .. }) if status.reason == "AlreadyExists" => {
+            apply(client, t, opts).await
+        }
+        other => other,
+    }
 }
 
 /// Applies one object: create, patch, or nothing.
@@ -265,7 +288,7 @@ pub async fn apply(client: &Client, t: &Target<'_>, opts: &Options) -> Result<Ap
         let body = gojson::to_string(&patch);
         let req = Request::new(Method::PATCH, format!("{path}{}", write_query(opts)))
             .body(plan.patch_type().content_type(), body);
-        match send_json(client, req, "patching").await {
+        match send_json(client, req, "patching", opts).await {
             Ok((object, w)) => {
                 warnings.extend(w);
                 return Ok(Applied { outcome: Outcome::Configured, object, warnings });
@@ -345,6 +368,6 @@ pub async fn server_side(
     let body = gojson::to_string_nl(t.manifest);
     let req = Request::new(Method::PATCH, format!("{}{q}", t.path()))
         .body(PatchType::Apply.content_type(), body);
-    let (object, warnings) = send_json(client, req, "patching").await?;
+    let (object, warnings) = send_json(client, req, "patching", opts).await?;
     Ok(Applied { outcome: Outcome::ServerSideApplied, object, warnings })
 }

@@ -236,6 +236,11 @@ impl Client {
             }
             b = b.tls_certs_only(certs);
         }
+        if cfg.server.starts_with("http://") && !custom_tls && !cfg.insecure && cfg.ca_pem.is_none()
+        {
+            // Plain HTTP: no trust roots to load (a redirect to https finds none and fails).
+            b = b.tls_certs_only(Vec::<reqwest::Certificate>::new());
+        }
         if let (false, Some(c), Some(k)) = (custom_tls, &cert_pem, &key_pem) {
             let mut pem = c.clone();
             if !pem.ends_with(b"\n") {

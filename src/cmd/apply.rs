@@ -8,7 +8,7 @@ use crate::cli::{CliError, Ctx, connect, exit::Exit, output::Output};
 use crate::client::{Client, Discovery};
 use clap::Args;
 use futures::StreamExt;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
 /// Apply a configuration to a resource by file name or stdin. The resource name must be
@@ -159,6 +159,7 @@ pub fn resolve(args: &ApplyArgs) -> Result<Plan, CliError> {
             validation,
             overwrite: args.overwrite,
             force: args.force,
+            keep_objects: args.output.output.is_some() || args.prune,
         },
         output: Output::parse(args.output.output.as_deref())?,
         prune,
@@ -220,12 +221,17 @@ async fn apply_all(
     let mut printed = 0;
     let first: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].is_foundation()).collect();
     let rest: Vec<usize> = (0..objects.len()).filter(|&i| !objects[i].is_foundation()).collect();
+    let mut created_namespaces: HashSet<String> = HashSet::new();
     for (phase, indices) in [first, rest].into_iter().enumerate() {
-        if phase == 1 && objects.iter().any(|o| o.pending_crd) {
-            wait_for_crds(client, discovery, objects).await;
+        if phase == 1 {
+            if objects.iter().any(|o| o.pending_crd) {
+                wait_for_crds(client, discovery, objects).await;
+            }
+            created_namespaces = created_namespaces_of(plan, objects, &results);
         }
+        let fresh = &created_namespaces;
         let mut stream = futures::stream::iter(indices)
-            .map(|i| async move { (i, apply_one(client, plan, &objects[i]).await) })
+            .map(|i| async move { (i, apply_one(client, plan, &objects[i], fresh).await) })
             .buffer_unordered(plan.concurrency);
         while let Some((i, r)) = stream.next().await {
             results[i] = Some(r);
@@ -250,15 +256,44 @@ fn report(ctx: &Ctx, plan: &Plan, obj: &Resolved, r: &Result<Applied, CliError>)
     }
 }
 
-async fn apply_one(client: &Client, plan: &Plan, obj: &Resolved) -> Result<Applied, CliError> {
+/// The Namespaces this apply created for real (not in a dry run): nothing can exist in them
+/// yet, so their objects are POSTed without being read first.
+fn created_namespaces_of(
+    plan: &Plan,
+    objects: &[Resolved],
+    results: &[Option<Result<Applied, CliError>>],
+) -> HashSet<String> {
+    if plan.opts.dry_run != DryRun::None || plan.server_side.is_some() {
+        return HashSet::new();
+    }
+    objects
+        .iter()
+        .zip(results)
+        .filter(|(o, r)| {
+            o.resource.group.is_empty()
+                && o.resource.kind == "Namespace"
+                && matches!(r, Some(Ok(a)) if a.outcome == Outcome::Created)
+        })
+        .map(|(o, _)| o.name.clone())
+        .collect()
+}
+
+async fn apply_one(
+    client: &Client,
+    plan: &Plan,
+    obj: &Resolved,
+    created_namespaces: &HashSet<String>,
+) -> Result<Applied, CliError> {
     let target = Target {
         resource: &obj.resource,
         namespace: obj.namespace.as_deref(),
         name: &obj.name,
         manifest: &obj.object,
     };
+    let new = obj.namespace.as_ref().is_some_and(|ns| created_namespaces.contains(ns));
     let result = match plan.server_side {
         Some(force) => patcher::server_side(client, &target, &plan.opts, force).await,
+        None if new => patcher::apply_new(client, &target, &plan.opts).await,
         None => patcher::apply(client, &target, &plan.opts).await,
     };
     result.map_err(|e| apply_error(e, obj, plan.server_side.is_some()))
@@ -329,7 +364,7 @@ async fn check_all(
                         warnings: vec![],
                     });
                 }
-                apply_one(client, dry, o).await
+                apply_one(client, dry, o, &HashSet::new()).await
             }
         })
         .buffered(plan.concurrency)

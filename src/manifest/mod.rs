@@ -5,6 +5,7 @@
 //!
 //! Pure: reads files with `std::fs`, never the network or the terminal.
 
+mod parallel;
 mod yaml;
 
 use std::fmt;
@@ -292,6 +293,22 @@ pub fn decode_all(name: &str, data: &[u8]) -> (Vec<Manifest>, Vec<Warning>, Vec<
             return json;
         }
     }
+    parallel::decode_yaml(name, text)
+}
+
+/// One YAML stream (or a run of whole documents of one), decoded and checked.
+pub(crate) struct Part {
+    manifests: Vec<Manifest>,
+    warnings: Vec<Warning>,
+    errors: Vec<ManifestError>,
+    /// The syntax error that ended the stream, if any.
+    syntax: Option<ManifestError>,
+    /// How many documents it held.
+    documents: usize,
+}
+
+/// Decodes and checks a YAML text whose document indexes start at 0.
+pub(crate) fn decode_yaml_part(name: &str, text: &str) -> Part {
     let (docs, y11, syntax) = yaml::decode_stream(text);
     let warnings = y11
         .into_iter()
@@ -300,16 +317,15 @@ pub fn decode_all(name: &str, data: &[u8]) -> (Vec<Manifest>, Vec<Warning>, Vec<
             message: w.message,
         })
         .collect();
+    let documents = docs.len();
     let mut manifests = Vec::new();
     let mut errors = Vec::new();
     for doc in docs {
         let Some(root) = doc.root else { continue };
         check_document(name, doc.index, &root, &mut manifests, &mut errors);
     }
-    if let Some(e) = syntax {
-        errors.push(ManifestError::at(name, e.line, e.col, Problem::Syntax(e.message)));
-    }
-    (manifests, warnings, errors)
+    let syntax = syntax.map(|e| ManifestError::at(name, e.line, e.col, Problem::Syntax(e.message)));
+    Part { manifests, warnings, errors, syntax, documents }
 }
 
 /// A stream of JSON values, as kubectl's YAML-or-JSON decoder reads one starting with `{`.

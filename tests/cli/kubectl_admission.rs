@@ -207,3 +207,36 @@ fn requested_cluster_ips_must_be_free_and_in_range() {
     assert_eq!(codes(&runs), [0, 1, 1, 0], "{}", transcript(&runs));
     insta::assert_snapshot!(transcript(&runs));
 }
+
+/// A deleted Service's cluster IP and node port are free again at once, and a Service
+/// created in between never gets them.
+#[test]
+fn freed_cluster_ips_and_node_ports_can_be_taken_again() {
+    let env = TestEnv::serve();
+    let svc = |name: &str, ip: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  type: NodePort\n  clusterIP: {ip}\n  ports:\n  - port: 80\n    nodePort: 30080\n"
+        )
+    };
+    env.write("a.yaml", &svc("a", "10.96.0.60"));
+    env.write("b.yaml", &svc("b", "10.96.0.60"));
+    env.write("c.yaml", &svc("c", "10.96.0.61"));
+    let runs = vec![
+        env.kubectl(&["apply", "-f", "a.yaml"]),
+        env.kubectl(&["apply", "-f", "b.yaml"]),
+        env.kubectl(&["delete", "svc", "a"]),
+        env.kubectl(&["apply", "-f", "b.yaml"]),
+        env.kubectl(&["apply", "-f", "c.yaml"]),
+        env.kubectl(&[
+            "get",
+            "svc",
+            "b",
+            "-o",
+            "jsonpath={.spec.clusterIP} {.spec.ports[0].nodePort}",
+        ]),
+    ];
+    assert_eq!(codes(&runs), [0, 1, 0, 0, 1, 0], "{}", transcript(&runs));
+    assert!(runs[1].stderr.contains("provided IP is already allocated"), "{}", transcript(&runs));
+    assert!(runs[4].stderr.contains("30080"), "{}", transcript(&runs));
+    assert_eq!(runs[5].stdout, "10.96.0.60 30080");
+}

@@ -348,6 +348,25 @@ impl Store for MemoryStore {
     fn current_rv(&self) -> Result<u64, StoreError> {
         Ok(self.lock().rv)
     }
+
+    fn changes_since(
+        &self,
+        scope: &Scope,
+        since: u64,
+    ) -> Result<Option<(Vec<Event>, u64)>, StoreError> {
+        let inner = self.lock();
+        if since < inner.compacted {
+            return Ok(None);
+        }
+        let start = inner.history.partition_point(|c| c.version.rv <= since);
+        let events = inner
+            .history
+            .range(start..)
+            .filter(|c| c.place.in_scope(scope))
+            .map(Change::event)
+            .collect();
+        Ok(Some((events, inner.rv)))
+    }
 }
 
 #[cfg(test)]

@@ -154,6 +154,16 @@ pub trait Store: Send + Sync + 'static {
     fn watch(&self, scope: &Scope, since: u64) -> Result<UnboundedReceiver<Event>, StoreError>;
     /// The newest resourceVersion.
     fn current_rv(&self) -> Result<u64, StoreError>;
+    /// The retained changes in scope after resourceVersion `since`, read synchronously, with
+    /// the resourceVersion they bring a reader up to. `None` when the backend cannot answer
+    /// that way or `since` is older than its retained history: the caller re-lists instead.
+    fn changes_since(
+        &self,
+        _scope: &Scope,
+        _since: u64,
+    ) -> Result<Option<(Vec<Event>, u64)>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// Sets `metadata.resourceVersion` on `obj` and encodes it.

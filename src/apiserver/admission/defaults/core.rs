@@ -5,7 +5,6 @@
 use super::apps::obj_at_in;
 use super::{Ctx, at, labels_of, obj_at, or_set, or_set_str, pod};
 use crate::apiserver::error::ApiError;
-use crate::apiserver::store::Scope;
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 
@@ -96,6 +95,9 @@ pub fn service(c: &Ctx<'_>, obj: &mut Value) -> Result<(), ApiError> {
     if c.old.is_none() {
         check_requested_ip(c, &key, obj)?;
     }
+    if matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
+        check_requested_node_ports(c, &key, obj)?;
+    }
     let spec = obj_at(obj, "spec");
     if spec.get("clusterIP").is_none_or(|v| v.is_null() || v == "") {
         let first = at(spec, "clusterIPs")[0].as_str().map(String::from);
@@ -108,6 +110,39 @@ pub fn service(c: &Ctx<'_>, obj: &mut Value) -> Result<(), ApiError> {
     }
     if matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
         node_ports(c, &key, spec, old_spec);
+    }
+    Ok(())
+}
+
+/// The Service REST's allocation of the node ports the client asked for: each must lie in
+/// the node port range and be free (ports this Service already holds stay its own).
+fn check_requested_node_ports(c: &Ctx<'_>, key: &str, obj: &Value) -> Result<(), ApiError> {
+    let ports = obj["spec"]["ports"].as_array().map(Vec::as_slice).unwrap_or_default();
+    for (i, p) in ports.iter().enumerate() {
+        let Some(port) = p["nodePort"].as_u64().filter(|n| *n != 0) else { continue };
+        let why = if !u32::try_from(port).is_ok_and(|n| NODE_PORTS.contains(&n)) {
+            format!(
+                "provided port is not in the valid range. The range of valid ports is {}-{}",
+                NODE_PORTS.start(),
+                NODE_PORTS.end()
+            )
+        } else if c.server.service_allocations().with(c.server, |a| a.port_taken(port, key)) {
+            "provided port is already allocated".to_string()
+        } else {
+            continue;
+        };
+        let cause = crate::object::status::StatusCause {
+            reason: "FieldValueInvalid".into(),
+            message: format!("Invalid value: {port}: {why}"),
+            field: format!("spec.ports[{i}].nodePort"),
+        };
+        let name = crate::object::meta::name(obj).unwrap_or_default();
+        return Err(ApiError::from(crate::object::Status::invalid(
+            "",
+            "Service",
+            name,
+            vec![cause],
+        )));
     }
     Ok(())
 }
@@ -132,7 +167,7 @@ fn check_requested_ip(c: &Ctx<'_>, key: &str, obj: &Value) -> Result<(), ApiErro
         format!(
             "the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12"
         )
-    } else if taken(c, key).0.contains(ip) {
+    } else if c.server.service_allocations().with(c.server, |a| a.ip_taken(ip, key)) {
         "provided IP is already allocated".to_string()
     } else {
         return Ok(());
@@ -171,53 +206,6 @@ fn normalize_cluster_ips(spec: &mut Map<String, Value>, old: &Value) {
     }
 }
 
-/// The parts of a stored Service that allocation reads; decoding only these (instead of the
-/// whole object) keeps a create cheap when many Services are stored.
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct Allocated {
-    metadata: AllocatedMeta,
-    spec: AllocatedSpec,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct AllocatedMeta {
-    name: String,
-    namespace: String,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct AllocatedSpec {
-    #[serde(rename = "clusterIPs")]
-    cluster_ips: Vec<String>,
-    ports: Vec<AllocatedPort>,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct AllocatedPort {
-    #[serde(rename = "nodePort")]
-    node_port: Option<u64>,
-}
-
-/// What the stored Services already hold, except the one being written.
-fn taken(c: &Ctx<'_>, key: &str) -> (HashSet<String>, HashSet<u64>) {
-    let scope = Scope { resource: "services".into(), namespace: None };
-    let mut ips = HashSet::new();
-    let mut ports = HashSet::new();
-    for s in c.server.store().list(&scope).map(|(items, _)| items).unwrap_or_default() {
-        let Ok(v) = serde_json::from_slice::<Allocated>(&s.json) else { continue };
-        if key.split_once('/') == Some((v.metadata.namespace.as_str(), v.metadata.name.as_str())) {
-            continue;
-        }
-        ips.extend(v.spec.cluster_ips);
-        ports.extend(v.spec.ports.iter().filter_map(|p| p.node_port));
-    }
-    (ips, ports)
-}
-
 /// A stable pseudo-random sequence per Service (FNV-1a of its key and the attempt), so an
 /// allocation is reproducible and a dry run answers what the real write would store.
 fn pick(key: &str, attempt: u32) -> u64 {
@@ -230,20 +218,22 @@ fn pick(key: &str, attempt: u32) -> u64 {
 }
 
 fn allocate_ip(c: &Ctx<'_>, key: &str) -> String {
-    let (ips, _) = taken(c, key);
     let span = u64::from(SERVICE_CIDR_SIZE - DYNAMIC_OFFSET - 1);
-    for attempt in 0..4096 {
-        let n = SERVICE_CIDR_BASE + DYNAMIC_OFFSET + (pick(key, attempt) % span) as u32;
-        let ip = std::net::Ipv4Addr::from(n).to_string();
-        if !ips.contains(&ip) {
-            return ip;
-        }
-    }
-    std::net::Ipv4Addr::from(SERVICE_CIDR_BASE + DYNAMIC_OFFSET).to_string()
+    c.server.service_allocations().with(c.server, |held| {
+        (0..4096)
+            .map(|attempt| {
+                let n = SERVICE_CIDR_BASE + DYNAMIC_OFFSET + (pick(key, attempt) % span) as u32;
+                std::net::Ipv4Addr::from(n).to_string()
+            })
+            .find(|ip| !held.ip_taken(ip, key))
+            .unwrap_or_else(|| {
+                std::net::Ipv4Addr::from(SERVICE_CIDR_BASE + DYNAMIC_OFFSET).to_string()
+            })
+    })
 }
 
 fn node_ports(c: &Ctx<'_>, key: &str, spec: &mut Map<String, Value>, old: Option<&Value>) {
-    let (_, mut used) = taken(c, key);
+    let mut used: HashSet<u64> = HashSet::new();
     let old_ports: Vec<Value> =
         old.and_then(|o| o["ports"].as_array().cloned()).unwrap_or_default();
     let span = u64::from(NODE_PORTS.end() - NODE_PORTS.start() + 1);
@@ -257,10 +247,12 @@ fn node_ports(c: &Ctx<'_>, key: &str, spec: &mut Map<String, Value>, old: Option
             .find(|o| o["port"] == p["port"] && o["protocol"] == p["protocol"])
             .and_then(|o| o["nodePort"].as_u64());
         let port = kept.unwrap_or_else(|| {
-            (0..4096u32)
-                .map(|a| u64::from(*NODE_PORTS.start()) + pick(&format!("{key}#{i}"), a) % span)
-                .find(|n| !used.contains(n))
-                .unwrap_or(u64::from(*NODE_PORTS.start()))
+            c.server.service_allocations().with(c.server, |held| {
+                (0..4096u32)
+                    .map(|a| u64::from(*NODE_PORTS.start()) + pick(&format!("{key}#{i}"), a) % span)
+                    .find(|n| !used.contains(n) && !held.port_taken(*n, key))
+                    .unwrap_or(u64::from(*NODE_PORTS.start()))
+            })
         });
         used.insert(port);
         p.insert("nodePort".into(), json!(port));

@@ -3,6 +3,7 @@
 //! (status, `generation`), and the server-side steps that fill in fields (Service cluster IPs,
 //! the Pod admission plugins). Expected objects are recorded under `testdata/admission/`.
 
+pub mod allocations;
 mod apps;
 mod batch;
 mod core;
