@@ -21,8 +21,19 @@ pub fn check_namespace_open(server: &ApiServer, ns: &str) -> Result<()> {
         .get(&Key::new("namespaces", "", ns))
         .map_err(|e| ApiError::from_store(e, &nsres, ns))?
         .ok_or_else(|| ApiError::not_found(&nsres, ns))?;
-    let obj = crate::apiserver::decode(&stored.json)?;
-    if obj["metadata"].get("deletionTimestamp").is_some_and(|v| !v.is_null()) {
+    // Only the deletion mark is needed; a partial decode keeps every create cheap.
+    #[derive(serde::Deserialize)]
+    struct Marked {
+        metadata: Mark,
+    }
+    #[derive(serde::Deserialize)]
+    struct Mark {
+        #[serde(rename = "deletionTimestamp", default)]
+        deletion_timestamp: Option<serde::de::IgnoredAny>,
+    }
+    let marked: Marked = serde_json::from_slice(&stored.json)
+        .map_err(|e| ApiError::internal(format!("stored namespace {ns}: {e}")))?;
+    if marked.metadata.deletion_timestamp.is_some() {
         let mut s = crate::object::Status::failure(
             403,
             "Forbidden",

@@ -14,8 +14,11 @@ use bytes::Bytes;
 use http::StatusCode;
 use serde_json::Value;
 
-/// How many times a write is retried when another writer got in between.
-pub const MAX_RETRIES: usize = 16;
+/// How many times a write without a precondition is retried when another writer got in
+/// between. kube-apiserver's `GuaranteedUpdate` retries until the request times out; a bound
+/// this high is never reached by honest contention (many writers patching one object on a
+/// busy machine lose a few rounds at most) and still ends a pathological loop.
+pub const MAX_RETRIES: usize = 1024;
 
 /// The result of one optimistic write attempt.
 #[derive(Debug)]
