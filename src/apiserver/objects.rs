@@ -9,7 +9,7 @@ use super::registry::Resource;
 use super::request::Target;
 use crate::object::Status;
 use crate::object::status::StatusCause;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// Metadata fields the server owns: never taken from a request body.
 const SERVER_OWNED: &[&str] = &[
@@ -130,12 +130,16 @@ pub fn assign_name(
     Ok(name)
 }
 
-/// An object without `metadata` and `status`: what a `generation` bump looks at.
-pub fn without_meta_and_status(v: &Value) -> Map<String, Value> {
-    let mut m = v.as_object().cloned().unwrap_or_default();
-    m.remove("metadata");
-    m.remove("status");
-    m
+/// True when two objects differ in something other than `metadata` and `status` (the
+/// change that bumps `generation`); compared in place, nothing is copied.
+pub fn spec_changed(old: &Value, new: &Value) -> bool {
+    fn fields(v: &Value) -> impl Iterator<Item = (&String, &Value)> {
+        v.as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| k.as_str() != "metadata" && k.as_str() != "status")
+    }
+    !fields(old).eq(fields(new))
 }
 
 /// Builds the object an update stores: `new` with the server-owned metadata of `old`,
@@ -181,7 +185,7 @@ pub fn merge_update(res: &Resource, old: &Value, mut new: Value, sub: Option<&st
             }
         }
     }
-    let old_meta = old.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default();
+    let old_meta = &old["metadata"];
     let meta = crate::object::meta::metadata_mut(&mut new);
     for f in SERVER_OWNED {
         match old_meta.get(*f) {
@@ -193,7 +197,7 @@ pub fn merge_update(res: &Resource, old: &Value, mut new: Value, sub: Option<&st
     if let Some(ns) = old_meta.get("namespace") {
         meta.insert("namespace".into(), ns.clone());
     }
-    if res.generation && without_meta_and_status(old) != without_meta_and_status(&new) {
+    if res.generation && spec_changed(old, &new) {
         let g = old_meta.get("generation").and_then(Value::as_i64).unwrap_or(0) + 1;
         crate::object::meta::metadata_mut(&mut new).insert("generation".into(), json!(g));
     }

@@ -82,12 +82,14 @@ pub fn patch(
     }
     for _ in 0..MAX_RETRIES {
         let (stored, old) = current(server, t)?;
+        let scale_view;
         let doc = if t.sub.as_deref() == Some("scale") {
-            super::scale::view(&t.res, &old)
+            scale_view = super::scale::view(&t.res, &old);
+            &scale_view
         } else {
-            old.clone()
+            &old
         };
-        let mut patched = apply_patch(&t.res, kind, &doc, &body)?;
+        let mut patched = apply_patch(&t.res, kind, doc, &body)?;
         if t.sub.as_deref() != Some("scale") {
             crate::apiserver::objects::check_type(&t.res, &mut patched)?;
         } else if !patched.is_object() {

@@ -32,8 +32,7 @@ pub fn admit(a: &Attributes<'_>, obj: &mut Value, _w: &mut Vec<String>) -> Resul
         // kube-apiserver compares the defaulted objects: a write that only drops defaulted
         // fields (a client-side apply of an atomic list, say) changes no spec.
         if a.res.generation {
-            let changed = crate::apiserver::objects::without_meta_and_status(old)
-                != crate::apiserver::objects::without_meta_and_status(obj);
+            let changed = crate::apiserver::objects::spec_changed(old, obj);
             let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + i64::from(changed);
             crate::object::meta::metadata_mut(obj).insert("generation".into(), json!(g));
         }
