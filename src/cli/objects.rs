@@ -52,12 +52,9 @@ impl Resolved {
 }
 
 /// The resource a CRD in the manifest set defines for `api_version`/`kind`, if any.
-fn from_crds(manifests: &[Manifest], api_version: &str, kind: &str) -> Option<ApiResource> {
+fn from_crds(crds: &[Value], api_version: &str, kind: &str) -> Option<ApiResource> {
     let gv = crate::object::GroupVersion::parse(api_version);
-    manifests.iter().map(|m| &m.object).find_map(|crd| {
-        if meta::kind(crd) != Some("CustomResourceDefinition") {
-            return None;
-        }
+    crds.iter().find_map(|crd| {
         let spec = &crd["spec"];
         let names = &spec["names"];
         let served = spec["versions"].as_array()?.iter().any(|v| v["name"] == gv.version.as_str());
@@ -95,13 +92,18 @@ pub async fn resolve_all(
     ctx: &Ctx,
     client: &Client,
     discovery: &mut Discovery,
-    manifests: &[Manifest],
+    manifests: Vec<Manifest>,
     need_name: bool,
 ) -> Result<Vec<Resolved>, CliError> {
     let explicit_ns = ctx.global.namespace.clone();
     let default_ns = explicit_ns.clone().unwrap_or_else(|| client.default_namespace().to_string());
     let mut out = Vec::new();
     let mut errors = Vec::new();
+    let crds: Vec<Value> = manifests
+        .iter()
+        .filter(|m| meta::kind(&m.object) == Some("CustomResourceDefinition"))
+        .map(|m| m.object.clone())
+        .collect();
     for m in manifests {
         let obj = &m.object;
         let api_version = meta::api_version(obj).unwrap_or("");
@@ -114,7 +116,7 @@ pub async fn resolve_all(
             .map_err(crate::cli::connect::client_error)?;
         let (resource, pending_crd) = match found {
             Some(r) => (r, false),
-            None => match from_crds(manifests, api_version, kind) {
+            None => match from_crds(&crds, api_version, kind) {
                 Some(r) => (r, true),
                 None => {
                     errors.push(CliError::message(format!(
@@ -132,23 +134,21 @@ pub async fn resolve_all(
             )));
             continue;
         }
-        let mut object = obj.clone();
-        let namespace = if resource.namespaced {
-            let ns = match (meta::namespace(obj), &explicit_ns) {
-                (Some(own), Some(flag)) if own != flag => {
-                    errors.push(CliError::message(format!(
-                        "the namespace from the provided object \"{own}\" does not match the namespace \"{flag}\". You must pass '--namespace={own}' to perform this operation."
-                    )));
-                    continue;
-                }
-                (Some(own), _) => own.to_string(),
-                (None, _) => default_ns.clone(),
-            };
-            meta::set_metadata_str(&mut object, "namespace", &ns);
-            Some(ns)
-        } else {
-            None
+        let own_ns = meta::namespace(obj).map(String::from);
+        let namespace = match (resource.namespaced, own_ns, &explicit_ns) {
+            (false, ..) => None,
+            (true, Some(own), Some(flag)) if own != *flag => {
+                errors.push(CliError::message(format!(
+                    "the namespace from the provided object \"{own}\" does not match the namespace \"{flag}\". You must pass '--namespace={own}' to perform this operation."
+                )));
+                continue;
+            }
+            (true, own, _) => Some(own.unwrap_or_else(|| default_ns.clone())),
         };
+        let mut object = m.object;
+        if let Some(ns) = &namespace {
+            meta::set_metadata_str(&mut object, "namespace", ns);
+        }
         out.push(Resolved { object, resource, namespace, name, source, pending_crd });
     }
     if errors.is_empty() { Ok(out) } else { Err(CliError::Many(errors)) }
@@ -175,6 +175,6 @@ pub async fn load(
     let manifests = crate::cli::input::load_manifests_for_verb(files, ctx, verb).await?;
     let client = crate::cli::connect::connect(ctx).await?;
     let mut discovery = crate::cli::connect::discovery(ctx, &client).await?;
-    let objects = resolve_all(ctx, &client, &mut discovery, &manifests, need_name).await?;
+    let objects = resolve_all(ctx, &client, &mut discovery, manifests, need_name).await?;
     Ok(Loaded { client, discovery, objects })
 }

@@ -310,9 +310,11 @@ impl Client {
     /// Sends a request and returns the response whatever its status.
     pub async fn send(&self, req: Request) -> Result<Response, Error> {
         let start = Instant::now();
-        let url = self.display_url(&req.path);
-        let secret_path = is_secret_path(&req.path);
         let v = self.inner.verbosity.load(std::sync::atomic::Ordering::Relaxed);
+        let (url, secret_path) = match v >= 6 {
+            true => (self.display_url(&req.path), is_secret_path(&req.path)),
+            false => (String::new(), false),
+        };
         if v >= 8 {
             log_line(&format!("Request Headers: {}", format_headers(&self.log_headers(&req))));
             if !req.body.is_empty() {

@@ -322,7 +322,7 @@ pub(crate) fn decode_yaml_part(name: &str, text: &str) -> Part {
     let mut errors = Vec::new();
     for doc in docs {
         let Some(root) = doc.root else { continue };
-        check_document(name, doc.index, &root, &mut manifests, &mut errors);
+        check_document(name, doc.index, root, &mut manifests, &mut errors);
     }
     let syntax = syntax.map(|e| ManifestError::at(name, e.line, e.col, Problem::Syntax(e.message)));
     Part { manifests, warnings, errors, syntax, documents }
@@ -343,7 +343,7 @@ fn decode_json(name: &str, text: &str) -> (Vec<Manifest>, Vec<Warning>, Vec<Mani
             Some(Ok(value)) => {
                 // Re-decode through the YAML tree checks so messages are uniform.
                 let node = json_node(&value, line);
-                check_document(name, index, &node, &mut manifests, &mut errors);
+                check_document(name, index, node, &mut manifests, &mut errors);
                 index += 1;
             }
             Some(Err(e)) => {
@@ -393,7 +393,7 @@ fn line_col(data: &[u8], offset: usize) -> (usize, usize) {
 fn check_document(
     name: &str,
     index: usize,
-    root: &Node,
+    root: Node,
     manifests: &mut Vec<Manifest>,
     errors: &mut Vec<ManifestError>,
 ) {
@@ -407,14 +407,14 @@ fn check_document(
         ));
         return;
     }
-    let kind = match required_string(name, root, "kind", "") {
+    let kind = match required_string(name, &root, "kind", "") {
         Ok(k) => k,
         Err(e) => {
             errors.push(e);
             return;
         }
     };
-    if let Err(e) = required_string(name, root, "apiVersion", "") {
+    if let Err(e) = required_string(name, &root, "apiVersion", "") {
         errors.push(e);
         return;
     }
@@ -447,8 +447,11 @@ fn check_document(
         }
         return;
     }
-    match check_object(name, root, "") {
-        Ok(()) => manifests.push(Manifest { object: root.to_value(), origin: origin(root.line) }),
+    match check_object(name, &root, "") {
+        Ok(()) => {
+            let origin = origin(root.line);
+            manifests.push(Manifest { object: root.into_value(), origin });
+        }
         Err(e) => errors.push(e),
     }
 }

@@ -118,6 +118,16 @@ fn merge_keys_and_duplicates() {
     assert_eq!(m[0].object["spec"], json!({"x": 1, "z": 3}));
     let e = dec_err("apiVersion: v1\nkind: X\nmetadata: {name: a}\nkind: Y\n");
     assert_eq!(e, "x.yaml:4:1: mapping key \"kind\" already defined at line 2");
+    // Long mappings are indexed: duplicates are found before and after the index is built.
+    let keys: String = (0..40).map(|i| format!("  k{i}: {i}\n")).collect();
+    let long = format!("apiVersion: v1\nkind: X\nmetadata: {{name: a}}\ndata:\n{keys}");
+    assert_eq!(dec(&long).0[0].object["data"].as_object().map(|m| m.len()), Some(40));
+    let e = dec_err(&format!("{long}  k2: again\n"));
+    assert_eq!(e, "x.yaml:45:3: mapping key \"k2\" already defined at line 7");
+    let e = dec_err(&format!("{long}  k39: again\n"));
+    assert_eq!(e, "x.yaml:45:3: mapping key \"k39\" already defined at line 44");
+    let short = "apiVersion: v1\nkind: X\nmetadata: {name: a}\ndata:\n  a: 1\n  b: 2\n  a: 3\n";
+    assert_eq!(dec_err(short), "x.yaml:7:3: mapping key \"a\" already defined at line 5");
 }
 
 #[test]

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 /// Most nodes one stream may expand to, counting every alias expansion (alias-bomb guard).
 pub(crate) const NODE_BUDGET: usize = 1_000_000;
+/// Mappings up to this many keys are searched for duplicates without an index.
+const LINEAR_KEYS: usize = 16;
 /// Deepest nesting accepted (the parser's own limits also apply).
 const NESTING_LIMIT: usize = 200;
 
@@ -97,6 +99,17 @@ impl Node {
         }
     }
 
+    /// Converts to JSON, consuming the tree.
+    pub fn into_value(self) -> Value {
+        match self.kind {
+            Kind::Scalar { value, .. } => value,
+            Kind::Seq(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
+            Kind::Map(entries) => {
+                Value::Object(entries.into_iter().map(|(k, v)| (k, v.into_value())).collect())
+            }
+        }
+    }
+
     /// Converts to JSON.
     pub fn to_value(&self) -> Value {
         match &self.kind {
@@ -174,7 +187,10 @@ enum Frame {
         col: usize,
         anchor: usize,
         entries: Vec<(String, Node)>,
-        seen: HashMap<String, usize>,
+        /// The line of each entry's key.
+        key_lines: Vec<usize>,
+        /// Entry positions by key, built once a mapping is too long to search.
+        index: Option<HashMap<String, usize>>,
         key: Option<(String, bool, usize, usize)>,
         merges: Vec<Node>,
     },
@@ -234,7 +250,8 @@ impl Builder {
                         col,
                         anchor,
                         entries: Vec::new(),
-                        seen: HashMap::new(),
+                        key_lines: Vec::new(),
+                        index: None,
                         key: None,
                         merges: Vec::new(),
                     },
@@ -248,12 +265,12 @@ impl Builder {
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map { line, col, anchor, mut entries, seen, merges, .. }) =
+                if let Some(Frame::Map { line, col, anchor, mut entries, merges, .. }) =
                     self.stack.pop()
                 {
                     if !merges.is_empty() {
                         let mut present: std::collections::HashSet<String> =
-                            seen.into_keys().collect();
+                            entries.iter().map(|(k, _)| k.clone()).collect();
                         for m in merges {
                             if let Kind::Map(src) = m.kind {
                                 for (k, v) in src {
@@ -309,7 +326,7 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, seen, key, merges, .. }) => match key.take() {
+            Some(Frame::Map { entries, key_lines, index, key, merges, .. }) => match key.take() {
                 None => {
                     let k = key_string(&node)?;
                     *key = Some((k, is_merge_key, node.line, node.col));
@@ -337,15 +354,28 @@ impl Builder {
                     }
                 },
                 Some((k, false, kl, kc)) => {
-                    if let Some(prev) = seen.get(&k) {
+                    let at = match index {
+                        Some(ix) => ix.get(&k).copied(),
+                        None => entries.iter().position(|(e, _)| *e == k),
+                    };
+                    if let Some(at) = at {
+                        let prev = key_lines[at];
                         return Err(err(
                             kl,
                             kc,
                             format!("mapping key {k:?} already defined at line {prev}"),
                         ));
                     }
-                    seen.insert(k.clone(), kl);
+                    if let Some(ix) = index {
+                        ix.insert(k.clone(), entries.len());
+                    } else if entries.len() >= LINEAR_KEYS {
+                        let mut ix: HashMap<String, usize> =
+                            entries.iter().enumerate().map(|(i, (e, _))| (e.clone(), i)).collect();
+                        ix.insert(k.clone(), entries.len());
+                        *index = Some(ix);
+                    }
                     entries.push((k, node));
+                    key_lines.push(kl);
                 }
             },
         }
