@@ -1,8 +1,10 @@
 //! kubectl's client-side apply policy: the last-applied annotation (`last_applied`), the
-//! create-or-patch decision with conflict retries (`patcher`), and pruning (`prune`).
+//! create-or-patch decision with conflict retries (`patcher`), reading many live objects in a
+//! few listings (`prefetch`), and pruning (`prune`).
 
 pub mod last_applied;
 pub mod patcher;
+pub mod prefetch;
 pub mod prune;
 
 /// Where a write happens.

@@ -258,10 +258,20 @@ pub async fn apply_new(
 
 /// Applies one object: create, patch, or nothing.
 pub async fn apply(client: &Client, t: &Target<'_>, opts: &Options) -> Result<Applied, ApplyError> {
+    match get_live(client, &t.path()).await? {
+        None => create(client, t, opts).await,
+        Some(live) => apply_to(client, t, opts, live).await,
+    }
+}
+
+/// Applies one object whose live state was already read: patch, or nothing.
+pub async fn apply_to(
+    client: &Client,
+    t: &Target<'_>,
+    opts: &Options,
+    mut live: Value,
+) -> Result<Applied, ApplyError> {
     let path = t.path();
-    let Some(mut live) = get_live(client, &path).await? else {
-        return create(client, t, opts).await;
-    };
     if opts.dry_run == DryRun::Client {
         return Ok(Applied { outcome: Outcome::Configured, object: live, warnings: vec![] });
     }

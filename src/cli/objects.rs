@@ -26,6 +26,15 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// The object as a listing looks it up.
+    pub fn wanted(&self) -> crate::apply::prefetch::Wanted<'_> {
+        crate::apply::prefetch::Wanted {
+            resource: &self.resource,
+            namespace: self.namespace.as_deref(),
+            name: &self.name,
+        }
+    }
+
     /// `deployment.apps/web`.
     pub fn slash_name(&self) -> String {
         format!("{}/{}", self.resource.kind_prefix(), self.name)

@@ -1,6 +1,7 @@
 //! `kctl apply`: client-side (and server-side) declarative apply, as kubectl does it.
 
 use crate::apply::patcher::{self, Applied, ApplyError, Outcome, Target};
+use crate::apply::prefetch::{self, Live, Prefetched, Wanted};
 use crate::apply::{DryRun, Validation, prune};
 use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
 use crate::cli::objects::{self, Resolved};
@@ -221,17 +222,29 @@ async fn apply_all(
     let mut printed = 0;
     let first: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].is_foundation()).collect();
     let rest: Vec<usize> = (0..objects.len()).filter(|&i| !objects[i].is_foundation()).collect();
-    let mut created_namespaces: HashSet<String> = HashSet::new();
+    let mut known = Known::default();
     for (phase, indices) in [first, rest].into_iter().enumerate() {
         if phase == 1 {
             if objects.iter().any(|o| o.pending_crd) {
                 wait_for_crds(client, discovery, objects).await;
             }
-            created_namespaces = created_namespaces_of(plan, objects, &results);
+            known.created_namespaces = created_namespaces_of(plan, objects, &results);
         }
-        let fresh = &created_namespaces;
+        known.listed = match plan.server_side {
+            Some(_) => Prefetched::default(),
+            None => {
+                let wanted: Vec<Wanted<'_>> = indices
+                    .iter()
+                    .map(|&i| &objects[i])
+                    .filter(|o| !known.is_new(o))
+                    .map(Resolved::wanted)
+                    .collect();
+                prefetch::read(client, &wanted).await
+            }
+        };
+        let known = &known;
         let mut stream = futures::stream::iter(indices)
-            .map(|i| async move { (i, apply_one(client, plan, &objects[i], fresh).await) })
+            .map(|i| async move { (i, apply_one(client, plan, &objects[i], known).await) })
             .buffer_unordered(plan.concurrency);
         while let Some((i, r)) = stream.next().await {
             results[i] = Some(r);
@@ -278,11 +291,27 @@ fn created_namespaces_of(
         .collect()
 }
 
+/// What apply already knows about the live objects of a phase.
+#[derive(Debug, Default)]
+struct Known {
+    /// Namespaces this apply created (see [`created_namespaces_of`]).
+    created_namespaces: HashSet<String>,
+    /// Live objects read in listings.
+    listed: Prefetched,
+}
+
+impl Known {
+    /// True for an object in a Namespace this apply created.
+    fn is_new(&self, obj: &Resolved) -> bool {
+        obj.namespace.as_ref().is_some_and(|ns| self.created_namespaces.contains(ns))
+    }
+}
+
 async fn apply_one(
     client: &Client,
     plan: &Plan,
     obj: &Resolved,
-    created_namespaces: &HashSet<String>,
+    known: &Known,
 ) -> Result<Applied, CliError> {
     let target = Target {
         resource: &obj.resource,
@@ -290,11 +319,15 @@ async fn apply_one(
         name: &obj.name,
         manifest: &obj.object,
     };
-    let new = obj.namespace.as_ref().is_some_and(|ns| created_namespaces.contains(ns));
+    let opts = &plan.opts;
     let result = match plan.server_side {
-        Some(force) => patcher::server_side(client, &target, &plan.opts, force).await,
-        None if new => patcher::apply_new(client, &target, &plan.opts).await,
-        None => patcher::apply(client, &target, &plan.opts).await,
+        Some(force) => patcher::server_side(client, &target, opts, force).await,
+        None if known.is_new(obj) => patcher::apply_new(client, &target, opts).await,
+        None => match known.listed.live(&obj.wanted()) {
+            Live::Found(live) => patcher::apply_to(client, &target, opts, live).await,
+            Live::Absent => patcher::apply_new(client, &target, opts).await,
+            Live::Unknown => patcher::apply(client, &target, opts).await,
+        },
     };
     result.map_err(|e| apply_error(e, obj, plan.server_side.is_some()))
 }
@@ -364,7 +397,7 @@ async fn check_all(
                         warnings: vec![],
                     });
                 }
-                apply_one(client, dry, o, &HashSet::new()).await
+                apply_one(client, dry, o, &Known::default()).await
             }
         })
         .buffered(plan.concurrency)

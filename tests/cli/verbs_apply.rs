@@ -185,3 +185,54 @@ fn diff_masks_secrets_and_honours_external_diff() {
         env.kctl_env(&["diff", "-f", "secret.yaml"], &[("KUBECTL_EXTERNAL_DIFF", "diff -q")]);
     insta::assert_snapshot!(transcript(&[masked, external]));
 }
+
+/// A manifest set with many objects of one kind: `kctl apply` reads the live objects in a few
+/// listings instead of one GET each, and still ends where `kubectl apply` ends, with the same
+/// result lines, also when some objects exist and some do not.
+#[test]
+fn many_objects_are_read_in_listings_with_kubectls_results() {
+    let set = |n: usize, changed: &[usize]| -> String {
+        (0..n)
+            .map(|i| {
+                let v = if changed.contains(&i) { "2" } else { "1" };
+                format!(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i:02}\ndata:\n  v: \"{v}\"\n"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("---\n")
+    };
+    let kctl_env = TestEnv::serve();
+    let kubectl_env = TestEnv::serve();
+    for env in [&kctl_env, &kubectl_env] {
+        env.write("first.yaml", &set(20, &[]));
+        env.write("second.yaml", &set(30, &[3, 7]));
+    }
+    let steps: [&[&str]; 3] = [
+        &["apply", "-f", "first.yaml"],
+        &["apply", "-f", "second.yaml"],
+        &["get", "configmaps", "-o", "jsonpath={range .items[*]}{.metadata.name}={.data.v} {end}"],
+    ];
+    for step in steps {
+        let k = kctl_env.kctl(step);
+        let real = kubectl_env.kubectl(step);
+        assert_eq!(
+            (k.code, &k.stdout, &k.stderr),
+            (real.code, &real.stdout, &real.stderr),
+            "{step:?}"
+        );
+    }
+    // The requests: one listing per phase instead of 30 GETs.
+    kctl_env.write("third.yaml", &set(30, &[3]));
+    let traced = kctl_env.kctl(&["apply", "-f", "third.yaml", "-v=6"]);
+    assert_eq!(traced.code, 0, "{}", traced.stderr);
+    let gets: Vec<&str> = traced
+        .stderr
+        .lines()
+        .filter(|l| l.contains("] GET ") && l.contains("configmaps"))
+        .collect();
+    assert_eq!(gets.len(), 1, "{}", traced.stderr);
+    assert!(gets[0].contains("/api/v1/namespaces/default/configmaps?limit=500"), "{gets:?}");
+    assert!(traced.stdout.contains("configmap/cm-07 configured\n"), "{}", traced.stdout);
+    assert!(traced.stdout.contains("configmap/cm-03 unchanged\n"), "{}", traced.stdout);
+}
