@@ -40,6 +40,8 @@ var servedGroupVersions = []schema.GroupVersion{
 	{Group: "", Version: "v1"},
 	{Group: "apiextensions.k8s.io", Version: "v1"},
 	{Group: "apps", Version: "v1"},
+	{Group: "authentication.k8s.io", Version: "v1"},
+	{Group: "authorization.k8s.io", Version: "v1"},
 	{Group: "autoscaling", Version: "v1"},
 	{Group: "autoscaling", Version: "v2"},
 	{Group: "batch", Version: "v1"},
@@ -51,11 +53,6 @@ var servedGroupVersions = []schema.GroupVersion{
 	{Group: "rbac.authorization.k8s.io", Version: "v1"},
 	{Group: "scheduling.k8s.io", Version: "v1"},
 	{Group: "storage.k8s.io", Version: "v1"},
-}
-
-// extraKinds are single kinds of group-versions otherwise not served (subresource bodies).
-var extraKinds = []schema.GroupVersionKind{
-	{Group: "authentication.k8s.io", Version: "v1", Kind: "TokenRequest"},
 }
 
 // special maps Go types with their own protobuf and JSON forms to the decoder's leaf names.
@@ -208,6 +205,10 @@ func (g *generator) addStruct(t reflect.Type) {
 			switch {
 			case vt.Kind() == reflect.Slice && vt.Elem().Kind() == reflect.Uint8:
 				elem = "bytes"
+			case vt.Kind() == reflect.Slice && vt.Name() != "" && vt.Elem().Kind() == reflect.String:
+				// A named []string map value (authentication's ExtraValue) is a message
+				// {repeated string items = 1}.
+				elem = "@strings"
 			case vt.Kind() == reflect.Slice || vt.Kind() == reflect.Ptr || vt.Kind() == reflect.Map:
 				g.errs = append(g.errs, fmt.Sprintf("%v.%s: map value %v", t, f.Name, vt))
 			default:
@@ -241,7 +242,6 @@ func kinds() []schema.GroupVersionKind {
 			out = append(out, gv.WithKind(kind))
 		}
 	}
-	out = append(out, extraKinds...)
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out
 }
@@ -292,7 +292,14 @@ func fuzzer(seed int64) *fuzz.Fuzzer {
 			s.Default = &apiextv1.JSON{Raw: []byte(`{"a":[1,"b"]}`)}
 			s.XIntOrString = c.RandBool()
 			child := apiextv1.JSONSchemaProps{Type: "string", Enum: []apiextv1.JSON{{Raw: []byte(`"x"`)}}}
-			s.Properties = map[string]apiextv1.JSONSchemaProps{"spec": child}
+			leaf := apiextv1.JSONSchemaProps{Type: "string", Format: "date-time"}
+			nested := apiextv1.JSONSchemaProps{
+				Type:                 "array",
+				AdditionalProperties: &apiextv1.JSONSchemaPropsOrBool{Schema: &leaf},
+				Items:                &apiextv1.JSONSchemaPropsOrArray{Schema: &leaf},
+				Not:                  &apiextv1.JSONSchemaProps{},
+			}
+			s.Properties = map[string]apiextv1.JSONSchemaProps{"spec": child, "list": nested}
 			s.AdditionalProperties = &apiextv1.JSONSchemaPropsOrBool{Allows: true}
 			s.Items = &apiextv1.JSONSchemaPropsOrArray{JSONSchemas: []apiextv1.JSONSchemaProps{child}}
 			s.Dependencies = apiextv1.JSONSchemaDependencies{"a": {Property: []string{"b"}}, "c": {Schema: &child}}
@@ -318,7 +325,16 @@ func fixture(gvk schema.GroupVersionKind, seed int64) ([]byte, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	fuzzer(seed).Fuzz(obj)
+	f := fuzzer(seed)
+	f.Fuzz(obj)
+	if crd, ok := obj.(*apiextv1.CustomResourceDefinition); ok {
+		// Make sure one version carries a schema, whatever the fuzzer left nil.
+		var props apiextv1.JSONSchemaProps
+		f.Fuzz(&props)
+		crd.Spec.Versions = append(crd.Spec.Versions, apiextv1.CustomResourceDefinitionVersion{
+			Name: "v9", Served: true, Schema: &apiextv1.CustomResourceValidation{OpenAPIV3Schema: &props},
+		})
+	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
 	s := protobuf.NewSerializer(scheme.Scheme, scheme.Scheme)
 	var pb bytes.Buffer
