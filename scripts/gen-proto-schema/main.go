@@ -25,6 +25,9 @@ import (
 	"time"
 
 	fuzz "github.com/google/gofuzz"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	corev1 "k8s.io/api/core/v1"
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -390,6 +393,14 @@ func main() {
 		files[base+".pb"] = pb
 		files[base+".json"] = js
 	}
+	for name, obj := range requests() {
+		s := protobuf.NewSerializer(scheme.Scheme, scheme.Scheme)
+		var pb bytes.Buffer
+		if err := s.Encode(obj, &pb); err != nil {
+			panic(fmt.Sprintf("%s: %v", name, err))
+		}
+		files[filepath.Join(*root, "testdata", "protobuf", "requests", name+".pb")] = pb.Bytes()
+	}
 	if len(g.errs) > 0 {
 		fmt.Fprintln(os.Stderr, strings.Join(g.errs, "\n"))
 		os.Exit(1)
@@ -422,3 +433,49 @@ func main() {
 	fmt.Printf("%d kinds, %d message types\n", len(g.schema.Kinds), len(g.schema.Types))
 }
 
+// requests are realistic objects as a typed client sends them, for the server's tests and the
+// decoder's benchmark.
+func requests() map[string]runtime.Object {
+	replicas := int32(3)
+	labels := map[string]string{"app": "web"}
+	deployment := &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Labels: labels, Annotations: map[string]string{"team": "frontend"}},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{
+					Name:  "web",
+					Image: "nginx:1.27",
+					Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 80, Protocol: corev1.ProtocolTCP}},
+					Env:   []corev1.EnvVar{{Name: "MODE", Value: "production"}},
+					Resources: corev1.ResourceRequirements{
+						Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("250m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+						Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("128Mi")},
+					},
+					ReadinessProbe: &corev1.Probe{
+						ProbeHandler:  corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromString("http")}},
+						PeriodSeconds: 5,
+					},
+				}}},
+			},
+			Strategy: appsv1.DeploymentStrategy{Type: appsv1.RollingUpdateDeploymentStrategyType, RollingUpdate: &appsv1.RollingUpdateDeployment{
+				MaxSurge: &intstr.IntOrString{Type: intstr.String, StrVal: "25%"},
+			}},
+		},
+	}
+	configMap := &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Labels: labels},
+		Data:       map[string]string{"mode": "production"},
+		BinaryData: map[string][]byte{"blob": {0, 1, 2, 255}},
+	}
+	scale := &autoscalingv1.Scale{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "autoscaling/v1", Kind: "Scale"},
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"},
+		Spec:       autoscalingv1.ScaleSpec{Replicas: 5},
+	}
+	return map[string]runtime.Object{"deployment": deployment, "configmap": configMap, "scale": scale}
+}

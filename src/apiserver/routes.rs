@@ -6,7 +6,7 @@ use super::ApiServer;
 use super::error::ApiError;
 use super::handlers;
 use super::request::{Query, Target, parse_target};
-use super::{discovery, openapi};
+use super::{discovery, openapi, protobuf};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -100,6 +100,7 @@ async fn dispatch_inner(server: ApiServer, req: Request) -> Result<Response, Api
         return discovery::resource_list(&server, group, version);
     }
     let target = parse_target(&server, group, version, &rest)?;
+    let mut protobuf = false;
     if matches!(parts.method, Method::POST | Method::PUT) {
         let ct = parts
             .headers
@@ -107,16 +108,27 @@ async fn dispatch_inner(server: ApiServer, req: Request) -> Result<Response, Api
             .and_then(|v| v.to_str().ok())
             .unwrap_or("application/json");
         let base = ct.split(';').next().unwrap_or_default().trim();
-        if !matches!(base, "application/json" | "" | "*/*") {
+        // Built-in kinds also read protobuf; custom resources have no protobuf form.
+        let builtin = target.res.builtin && target.res.custom.is_none();
+        protobuf = builtin && base == protobuf::MEDIA_TYPE;
+        if !protobuf && !matches!(base, "application/json" | "" | "*/*") {
+            let accepted = if builtin {
+                format!("application/json, {}", protobuf::MEDIA_TYPE)
+            } else {
+                "application/json".to_string()
+            };
             return Err(ApiError::from(crate::object::Status::unsupported_media_type(format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json (got {base})"
+                "the body of the request was in an unknown format - accepted media types include: {accepted}"
             ))));
         }
     }
     let query = Query::parse(parts.uri.query())?;
-    let body = axum::body::to_bytes(body, MAX_BODY)
+    let mut body = axum::body::to_bytes(body, MAX_BODY)
         .await
         .map_err(|e| ApiError::bad_request(format!("unable to read the request body: {e}")))?;
+    if protobuf {
+        body = Bytes::from(protobuf::to_json(&body).map_err(ApiError::bad_request)?);
+    }
     route(&server, &parts.method, &parts.headers, target, query, body).await
 }
 
