@@ -181,3 +181,121 @@ fn imperative_generators_store_the_object_kubectl_built() {
     assert!(problems.is_empty(), "stored objects differ from kubectl's:\n{}", problems.join("\n"));
     insta::assert_snapshot!(transcript(&runs));
 }
+
+#[test]
+fn tokens_and_reviews_are_read_from_protobuf() {
+    let env = TestEnv::serve_auth();
+    let runs = vec![
+        env.kubectl(&["create", "serviceaccount", "robot"]),
+        env.kubectl(&["auth", "can-i", "create", "deployments.apps"]),
+        env.kubectl(&["auth", "can-i", "--list", "-n", "default"]),
+    ];
+    assert_eq!(runs.iter().map(|r| r.code).collect::<Vec<_>>(), [0, 0, 0], "{}", transcript(&runs));
+    // The token is random: check its shape and that it names the ServiceAccount.
+    let token = env.kubectl(&["create", "token", "robot", "--duration=2h", "--audience=kctl"]);
+    assert_eq!(token.code, 0, "{token}");
+    let jwt = token.stdout.trim();
+    assert_eq!(jwt.split('.').count(), 3, "{token}");
+    use base64::Engine;
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(jwt.split('.').nth(1).unwrap_or_default())
+        .expect("claims");
+    let claims: Value = serde_json::from_slice(&claims).expect("claims json");
+    assert_eq!(claims["sub"], "system:serviceaccount:default:robot", "{claims}");
+    assert_eq!(claims["aud"], serde_json::json!(["kctl"]), "{claims}");
+    let lifetime = claims["exp"].as_i64().unwrap_or(0) - claims["iat"].as_i64().unwrap_or(0);
+    assert_eq!(lifetime, 7200, "{claims}");
+    insta::assert_snapshot!(transcript(&runs));
+}
+
+/// A body of `testdata/protobuf/requests/`, as the generator's typed objects encode.
+fn request_body(name: &str) -> Vec<u8> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/protobuf/requests")
+        .join(format!("{name}.pb"));
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+async fn send(env: &TestEnv, method: &str, path: &str, ct: &str, body: Vec<u8>) -> (u16, Value) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let resp = reqwest::Client::new()
+        .request(method.parse().unwrap(), env.at(path))
+        .header("Content-Type", ct)
+        .header("Accept", "application/vnd.kubernetes.protobuf,application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let code = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (code, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+const PB: &str = "application/vnd.kubernetes.protobuf";
+
+#[tokio::test]
+async fn protobuf_create_update_and_scale_go_the_json_way() {
+    let env = TestEnv::in_process();
+    let deploys = "/apis/apps/v1/namespaces/default/deployments";
+    let (code, d) = send(&env, "POST", deploys, PB, request_body("deployment")).await;
+    assert_eq!(code, 201, "{d}");
+    let c = &d["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["resources"]["requests"]["cpu"], "250m", "{d}");
+    assert_eq!(c["readinessProbe"]["httpGet"]["port"], "http", "{d}");
+    assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%", "{d}");
+    // Defaults were applied as for a JSON body.
+    assert_eq!(c["terminationMessagePath"], "/dev/termination-log", "{d}");
+    // PUT of the scale subresource.
+    let (code, s) =
+        send(&env, "PUT", &format!("{deploys}/web/scale"), PB, request_body("scale")).await;
+    assert_eq!((code, &s["spec"]["replicas"]), (200, &serde_json::json!(5)), "{s}");
+    // POST then an unconditional PUT of a ConfigMap with binaryData.
+    let cms = "/api/v1/namespaces/default/configmaps";
+    let (code, cm) = send(&env, "POST", cms, PB, request_body("configmap")).await;
+    assert_eq!((code, &cm["binaryData"]["blob"]), (201, &serde_json::json!("AAEC/w==")), "{cm}");
+    let (code, cm2) = send(&env, "PUT", &format!("{cms}/web"), PB, request_body("configmap")).await;
+    assert_eq!((code, &cm2["data"]["mode"]), (200, &serde_json::json!("production")), "{cm2}");
+    // A body whose kind does not match the URL is refused as for JSON.
+    let (code, wrong) = send(&env, "POST", cms, PB, request_body("deployment")).await;
+    assert!((400..500).contains(&code), "{wrong}");
+}
+
+#[tokio::test]
+async fn malformed_protobuf_and_other_media_types_get_status_errors() {
+    let env = TestEnv::in_process();
+    let cms = "/api/v1/namespaces/default/configmaps";
+    let mut truncated = request_body("configmap");
+    truncated.truncate(truncated.len() - 3);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (PB, truncated),
+        (PB, b"{\"kind\":\"ConfigMap\"}".to_vec()),
+        (PB, b"k8s\0\x0a\x0d\x0a\x02v1\x12\x07Unknown".to_vec()),
+        ("text/plain", b"hello".to_vec()),
+    ];
+    let mut out = Vec::new();
+    for (ct, body) in cases {
+        let (code, status) = send(&env, "POST", cms, ct, body).await;
+        out.push(format!("{code} {} {}", status["reason"], status["message"]));
+    }
+    // A custom resource has no protobuf form.
+    env.write(
+        "crd.yaml",
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/crd/widgets-crd.yaml"),
+        )
+        .expect("crd"),
+    );
+    let r = env.kctl(&["apply", "-f", "crd.yaml"]);
+    assert_eq!(r.code, 0, "{r}");
+    let widgets = "/apis/example.com/v1/namespaces/default/widgets";
+    let mut cr = (0, Value::Null);
+    for _ in 0..50 {
+        cr = send(&env, "POST", widgets, PB, request_body("configmap")).await;
+        if cr.0 != 404 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    out.push(format!("{} {} {}", cr.0, cr.1["reason"], cr.1["message"]));
+    insta::assert_snapshot!(out.join("\n"));
+}
