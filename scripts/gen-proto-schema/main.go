@@ -239,7 +239,9 @@ func kinds() []schema.GroupVersionKind {
 	var out []schema.GroupVersionKind
 	for _, gv := range servedGroupVersions {
 		for kind, t := range scheme.Scheme.KnownTypes(gv) {
-			if strings.HasSuffix(kind, "List") || t.PkgPath() == "k8s.io/apimachinery/pkg/apis/meta/v1" {
+			// Of the options every group-version registers, only DeleteOptions is a body
+			// (typed clients send it, in their own group-version, with DELETE).
+			if strings.HasSuffix(kind, "List") || (t.PkgPath() == "k8s.io/apimachinery/pkg/apis/meta/v1" && kind != "DeleteOptions") {
 				continue
 			}
 			out = append(out, gv.WithKind(kind))
@@ -477,5 +479,9 @@ func requests() map[string]runtime.Object {
 		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"},
 		Spec:       autoscalingv1.ScaleSpec{Replicas: 5},
 	}
-	return map[string]runtime.Object{"deployment": deployment, "configmap": configMap, "scale": scale}
+	deleteOptions := &metav1.DeleteOptions{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "DeleteOptions"},
+		DryRun:   []string{metav1.DryRunAll},
+	}
+	return map[string]runtime.Object{"deployment": deployment, "configmap": configMap, "scale": scale, "delete-dry-run": deleteOptions}
 }

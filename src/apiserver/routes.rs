@@ -100,33 +100,35 @@ async fn dispatch_inner(server: ApiServer, req: Request) -> Result<Response, Api
         return discovery::resource_list(&server, group, version);
     }
     let target = parse_target(&server, group, version, &rest)?;
-    let mut protobuf = false;
-    if matches!(parts.method, Method::POST | Method::PUT) {
-        let ct = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/json");
-        let base = ct.split(';').next().unwrap_or_default().trim();
-        // Built-in kinds also read protobuf; custom resources have no protobuf form.
-        let builtin = target.res.builtin && target.res.custom.is_none();
-        protobuf = builtin && base == protobuf::MEDIA_TYPE;
-        if !protobuf && !matches!(base, "application/json" | "" | "*/*") {
-            let accepted = if builtin {
-                format!("application/json, {}", protobuf::MEDIA_TYPE)
-            } else {
-                "application/json".to_string()
-            };
-            return Err(ApiError::from(crate::object::Status::unsupported_media_type(format!(
-                "the body of the request was in an unknown format - accepted media types include: {accepted}"
-            ))));
-        }
+    let ct = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    let base = ct.split(';').next().unwrap_or_default().trim();
+    // Built-in kinds also read protobuf (objects, and the DeleteOptions of a DELETE); custom
+    // resources have no protobuf form.
+    let builtin = target.res.builtin && target.res.custom.is_none();
+    let protobuf = builtin
+        && base == protobuf::MEDIA_TYPE
+        && matches!(parts.method, Method::POST | Method::PUT | Method::DELETE);
+    let checked = matches!(parts.method, Method::POST | Method::PUT)
+        || (parts.method == Method::DELETE && base == protobuf::MEDIA_TYPE);
+    if checked && !protobuf && !matches!(base, "application/json" | "" | "*/*") {
+        let accepted = if builtin {
+            format!("application/json, {}", protobuf::MEDIA_TYPE)
+        } else {
+            "application/json".to_string()
+        };
+        return Err(ApiError::from(crate::object::Status::unsupported_media_type(format!(
+            "the body of the request was in an unknown format - accepted media types include: {accepted}"
+        ))));
     }
     let query = Query::parse(parts.uri.query())?;
     let mut body = axum::body::to_bytes(body, MAX_BODY)
         .await
         .map_err(|e| ApiError::bad_request(format!("unable to read the request body: {e}")))?;
-    if protobuf {
+    if protobuf && !body.is_empty() {
         body = Bytes::from(protobuf::to_json(&body).map_err(ApiError::bad_request)?);
     }
     route(&server, &parts.method, &parts.headers, target, query, body).await

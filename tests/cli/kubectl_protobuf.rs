@@ -255,6 +255,12 @@ async fn protobuf_create_update_and_scale_go_the_json_way() {
     assert_eq!((code, &cm["binaryData"]["blob"]), (201, &serde_json::json!("AAEC/w==")), "{cm}");
     let (code, cm2) = send(&env, "PUT", &format!("{cms}/web"), PB, request_body("configmap")).await;
     assert_eq!((code, &cm2["data"]["mode"]), (200, &serde_json::json!("production")), "{cm2}");
+    // DELETE with protobuf DeleteOptions (dryRun=All): the object stays.
+    let (code, _) =
+        send(&env, "DELETE", &format!("{cms}/web"), PB, request_body("delete-dry-run")).await;
+    assert_eq!(code, 200);
+    let (code, _) = send(&env, "GET", &format!("{cms}/web"), "application/json", vec![]).await;
+    assert_eq!(code, 200, "a dry-run DELETE removed the object");
     // A body whose kind does not match the URL is refused as for JSON.
     let (code, wrong) = send(&env, "POST", cms, PB, request_body("deployment")).await;
     assert!((400..500).contains(&code), "{wrong}");

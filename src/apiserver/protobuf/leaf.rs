@@ -159,7 +159,7 @@ pub fn raw(data: &[u8], empty_is_null: bool) -> Result<Value, DecodeError> {
     }
 }
 
-/// A `[]string` wrapped as {repeated string items = 1}.
+/// A named `[]string` map value, a message {repeated string items = 1}.
 pub fn strings(data: &[u8]) -> Result<Value, DecodeError> {
     let mut out = Vec::new();
     let mut r = Reader::new(data);
@@ -171,7 +171,8 @@ pub fn strings(data: &[u8]) -> Result<Value, DecodeError> {
             }
         }
     }
-    Ok(if out.is_empty() { Value::Null } else { Value::Array(out) })
+    // The map value starts as a non-nil `ExtraValue{}`: empty is `[]`, never null.
+    Ok(Value::Array(out))
 }
 
 /// A float as Go's `encoding/json` writes it and a JSON reader reads it back: integral

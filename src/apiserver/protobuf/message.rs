@@ -8,6 +8,7 @@ use super::schema::{Custom, Elem, Field, Message, Schema};
 use super::wire::{Reader, Wire};
 use base64::Engine;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 
 /// How deep messages may nest before the body is refused (kube's own limit is 100).
 const MAX_DEPTH: usize = 100;
@@ -229,7 +230,8 @@ impl Decoder<'_> {
             Elem::Bool => json!(false),
             Elem::Int32 | Elem::Int64 | Elem::Uint32 | Elem::Uint64 => json!(0),
             Elem::Float64 | Elem::Float32 => json!(0),
-            Elem::Time | Elem::MicroTime | Elem::Raw | Elem::Json | Elem::Strings => Value::Null,
+            Elem::Time | Elem::MicroTime | Elem::Raw | Elem::Json => Value::Null,
+            Elem::Strings => json!([]),
             Elem::TypeMeta => Value::Null,
             Elem::Duration => json!("0s"),
             Elem::Quantity => json!("0"),
@@ -238,8 +240,17 @@ impl Decoder<'_> {
         })
     }
 
-    /// The concatenated payloads of a message field's occurrences (protobuf's merge).
-    fn joined(&self, msg: &Message, f: &Field, wires: &[Wire<'_>]) -> Result<Vec<u8>, DecodeError> {
+    /// The payload of a message field: its one occurrence, or all of them concatenated
+    /// (protobuf's merge).
+    fn joined<'a>(
+        &self,
+        msg: &Message,
+        f: &Field,
+        wires: &[Wire<'a>],
+    ) -> Result<Cow<'a, [u8]>, DecodeError> {
+        if let [Wire::Bytes(b)] = wires {
+            return Ok(Cow::Borrowed(b));
+        }
         let mut out = Vec::new();
         for w in wires {
             match *w {
@@ -247,7 +258,7 @@ impl Decoder<'_> {
                 _ => return Err(self.wrong(msg, f, w)),
             }
         }
-        Ok(out)
+        Ok(Cow::Owned(out))
     }
 
     fn wrong(&self, msg: &Message, f: &Field, w: &Wire<'_>) -> DecodeError {

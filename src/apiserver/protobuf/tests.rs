@@ -52,11 +52,12 @@ fn every_kind_has_a_fixture_and_decodes_as_go_marshals_it() {
     for (name, pb, want) in &fixtures {
         let got = decode(pb).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(got.object, *want, "{name} decodes differently from Go's JSON");
-        assert!(schema.kind(&got.api_version, &got.kind).is_some());
-        assert_eq!(format!("{}.{}", got.api_version.replace('/', "."), got.kind), {
-            let n = name.strip_prefix("core.").unwrap_or(name);
-            n.to_string()
-        });
+        // The fixture is named after the kind it holds: `<group|core>.<version>.<Kind>`.
+        let gv = match got.api_version.split_once('/') {
+            Some((g, v)) => format!("{g}.{v}"),
+            None => format!("core.{}", got.api_version),
+        };
+        assert_eq!(format!("{gv}.{}", got.kind), *name);
         covered += 1;
     }
     assert_eq!(covered, schema.kind_count(), "a kind of the schema has no fixture");
@@ -123,4 +124,22 @@ fn a_minimal_config_map_has_go_json_zero_values() {
             "data": {"a": "b"}
         })
     );
+}
+
+#[test]
+fn decoded_objects_have_no_field_strict_validation_rejects() {
+    // Every field Go marshals must be one the built-in field tree knows, or kubectl's
+    // `fieldValidation=Strict` would refuse protobuf bodies.
+    let tree = crate::apiserver::schema::builtin();
+    let mut checked = 0;
+    for (name, pb, _) in fixtures() {
+        let d = decode(&pb).unwrap();
+        let (group, version) = d.api_version.split_once('/').unwrap_or(("", &d.api_version));
+        let Some(root) = tree.root(group, version, &d.kind) else { continue };
+        let mut obj = d.object.clone();
+        let unknown = tree.prune_unknown(root, &mut obj);
+        assert!(unknown.is_empty(), "{name}: unknown fields {unknown:?}");
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} kinds have a field tree");
 }
