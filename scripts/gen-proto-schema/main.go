@@ -251,8 +251,8 @@ func kinds() []schema.GroupVersionKind {
 	return out
 }
 
-func fuzzer(seed int64) *fuzz.Fuzzer {
-	return fuzz.NewWithSeed(seed).NilChance(0.3).NumElements(1, 1).MaxDepth(7).Funcs(
+func fuzzer(seed int64, nilChance float64) *fuzz.Fuzzer {
+	return fuzz.NewWithSeed(seed).NilChance(nilChance).NumElements(1, 1).MaxDepth(7).Funcs(
 		func(s *string, c fuzz.Continue) { *s = randString(c) },
 		func(t *metav1.Time, c fuzz.Continue) {
 			*t = metav1.Unix(1_600_000_000+c.Int63n(200_000_000), 0)
@@ -325,12 +325,12 @@ func randString(c fuzz.Continue) string {
 	return b.String()
 }
 
-func fixture(gvk schema.GroupVersionKind, seed int64) ([]byte, []byte, error) {
+func fixture(gvk schema.GroupVersionKind, seed int64, nilChance float64) ([]byte, []byte, error) {
 	obj, err := scheme.Scheme.New(gvk)
 	if err != nil {
 		return nil, nil, err
 	}
-	f := fuzzer(seed)
+	f := fuzzer(seed, nilChance)
 	f.Fuzz(obj)
 	if crd, ok := obj.(*apiextv1.CustomResourceDefinition); ok {
 		// Make sure one version carries a schema, whatever the fuzzer left nil.
@@ -387,13 +387,19 @@ func main() {
 		}
 		g.addStruct(t)
 		g.schema.Kinds[gvk.GroupVersion().String()+"/"+gvk.Kind] = typeName(t)
-		pb, js, err := fixture(gvk, int64(1000+i))
-		if err != nil {
-			panic(fmt.Sprintf("%v: %v", gvk, err))
+		// One object with some fields left nil, one with every field set.
+		for _, v := range []struct {
+			suffix    string
+			nilChance float64
+		}{{"", 0.3}, {".full", 0}} {
+			pb, js, err := fixture(gvk, int64(1000+i), v.nilChance)
+			if err != nil {
+				panic(fmt.Sprintf("%v: %v", gvk, err))
+			}
+			base := filepath.Join(*root, "testdata", "protobuf", fixtureName(gvk)+v.suffix)
+			files[base+".pb"] = pb
+			files[base+".json"] = js
 		}
-		base := filepath.Join(*root, "testdata", "protobuf", fixtureName(gvk))
-		files[base+".pb"] = pb
-		files[base+".json"] = js
 	}
 	for name, obj := range requests() {
 		s := protobuf.NewSerializer(scheme.Scheme, scheme.Scheme)
