@@ -59,7 +59,7 @@ pub fn handle(
         ("authentication.k8s.io", "tokenreviews", "") => Endpoint::TokenReview,
         ("authorization.k8s.io", "selfsubjectrulesreviews", "") => Endpoint::RulesReview,
         ("authentication.k8s.io", "selfsubjectreviews", "") => Endpoint::SelfReview,
-        ("", "serviceaccounts", "token") if server.auth().is_some() => Endpoint::Token,
+        ("", "serviceaccounts", "token") => Endpoint::Token,
         _ => return None,
     };
     let decoded;
@@ -293,7 +293,17 @@ fn rules_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
 }
 
 fn token_request(server: &ApiServer, a: &Attributes, body: &[u8]) -> Response {
-    let Some(cfg) = server.auth() else { return ApiError::no_route().into_response() };
+    // Without authentication nothing verifies the token, but clients still get one, signed
+    // with a key of this process.
+    static UNAUTHENTICATED: std::sync::OnceLock<Option<super::authn::TokenSigner>> =
+        std::sync::OnceLock::new();
+    let signer = match server.auth() {
+        Some(cfg) => Some(cfg.signer()),
+        None => UNAUTHENTICATED.get_or_init(super::authn::TokenSigner::random).as_ref(),
+    };
+    let Some(signer) = signer else {
+        return ApiError::internal("cannot sign the token").into_response();
+    };
     let mut tr: Value = if body.is_empty() {
         json!({})
     } else {
@@ -322,7 +332,7 @@ fn token_request(server: &ApiServer, a: &Attributes, body: &[u8]) -> Response {
         .filter(|a: &Vec<String>| !a.is_empty())
         .unwrap_or_else(|| vec![authn_issuer()]);
     let exp = now.timestamp() + secs;
-    let Some(token) = cfg.signer().issue(&sa, now.timestamp(), exp, &audiences) else {
+    let Some(token) = signer.issue(&sa, now.timestamp(), exp, &audiences) else {
         return ApiError::internal("cannot sign the token").into_response();
     };
     let expires = chrono::DateTime::from_timestamp(exp, 0).unwrap_or(now);
