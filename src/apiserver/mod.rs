@@ -15,6 +15,7 @@
 //! | [`objects`] | bookkeeping: uid, timestamps, generation, status/spec split |
 //! | [`discovery`], [`openapi`] | metadata documents kubectl reads before any write |
 //! | [`selectors`] | label and field selectors |
+//! | [`protobuf`] | protobuf request bodies decoded into the JSON the handlers take |
 //! | [`schema`] | the built-in kinds' field tree (generated) for field validation |
 //! | [`table`] | server-side `Table`s: kube-apiserver's columns for every built-in kind |
 //! | [`clock`] | injectable time and uids |
@@ -32,6 +33,7 @@ pub mod error;
 pub mod handlers;
 pub mod objects;
 pub mod openapi;
+pub mod protobuf;
 pub mod registry;
 pub mod request;
 pub mod routes;

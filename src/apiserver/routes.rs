@@ -6,7 +6,7 @@ use super::ApiServer;
 use super::error::ApiError;
 use super::handlers;
 use super::request::{Query, Target, parse_target};
-use super::{discovery, openapi};
+use super::{discovery, openapi, protobuf};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -100,23 +100,37 @@ async fn dispatch_inner(server: ApiServer, req: Request) -> Result<Response, Api
         return discovery::resource_list(&server, group, version);
     }
     let target = parse_target(&server, group, version, &rest)?;
-    if matches!(parts.method, Method::POST | Method::PUT) {
-        let ct = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/json");
-        let base = ct.split(';').next().unwrap_or_default().trim();
-        if !matches!(base, "application/json" | "" | "*/*") {
-            return Err(ApiError::from(crate::object::Status::unsupported_media_type(format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json (got {base})"
-            ))));
-        }
+    let ct = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    let base = ct.split(';').next().unwrap_or_default().trim();
+    // Built-in kinds also read protobuf (objects, and the DeleteOptions of a DELETE); custom
+    // resources have no protobuf form.
+    let builtin = target.res.builtin && target.res.custom.is_none();
+    let protobuf = builtin
+        && base == protobuf::MEDIA_TYPE
+        && matches!(parts.method, Method::POST | Method::PUT | Method::DELETE);
+    let checked = matches!(parts.method, Method::POST | Method::PUT)
+        || (parts.method == Method::DELETE && base == protobuf::MEDIA_TYPE);
+    if checked && !protobuf && !matches!(base, "application/json" | "" | "*/*") {
+        let accepted = if builtin {
+            format!("application/json, {}", protobuf::MEDIA_TYPE)
+        } else {
+            "application/json".to_string()
+        };
+        return Err(ApiError::from(crate::object::Status::unsupported_media_type(format!(
+            "the body of the request was in an unknown format - accepted media types include: {accepted}"
+        ))));
     }
     let query = Query::parse(parts.uri.query())?;
-    let body = axum::body::to_bytes(body, MAX_BODY)
+    let mut body = axum::body::to_bytes(body, MAX_BODY)
         .await
         .map_err(|e| ApiError::bad_request(format!("unable to read the request body: {e}")))?;
+    if protobuf && !body.is_empty() {
+        body = Bytes::from(protobuf::to_json(&body).map_err(ApiError::bad_request)?);
+    }
     route(&server, &parts.method, &parts.headers, target, query, body).await
 }
 

@@ -195,6 +195,11 @@ fn escalation_is_prevented() {
     let r = env.kubectl_as("dave", &["create", "-f", "bad-role.yaml"]);
     assert_eq!(r.code, 1, "{r}");
     assert!(r.stderr.contains(want), "{r}");
+    // The same through kubectl's generator, which sends the Role as protobuf.
+    let generated = ["create", "role", "deleter", "-n", "dev", "--verb=get,delete"];
+    let r = env.kubectl_as("dave", &[&generated[..], &["--resource=pods,secrets"]].concat());
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains(want), "{r}");
     let r = env.kubectl(&["get", "role", "deleter", "-n", "dev"]);
     assert!(r.stderr.contains("NotFound"), "{r}");
     // kubectl apply on the existing role (a strategic merge patch) within dave's rights works…

@@ -24,7 +24,6 @@ pub mod attrs;
 pub mod authn;
 pub mod bootstrap;
 pub mod limits;
-pub mod proto;
 pub mod rbac;
 pub mod review;
 
@@ -331,7 +330,7 @@ pub async fn middleware(State(server): State<ApiServer>, req: Request, next: Nex
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with(proto::MEDIA_TYPE));
+        .is_some_and(crate::apiserver::protobuf::is_protobuf);
     if let Some(resp) = review::handle(&server, &user, &attrs, &body, protobuf) {
         return resp;
     }

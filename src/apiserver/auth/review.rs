@@ -41,38 +41,46 @@ pub fn handle(
     if !a.resource_request || a.verb != "create" {
         return None;
     }
+    enum Endpoint<'a> {
+        Access(Subject<'a>),
+        TokenReview,
+        RulesReview,
+        SelfReview,
+        Token,
+    }
+    let endpoint = match (a.group.as_str(), a.resource.as_str(), a.subresource.as_str()) {
+        ("authorization.k8s.io", "selfsubjectaccessreviews", "") => {
+            Endpoint::Access(Subject::Caller(user))
+        }
+        ("authorization.k8s.io", "subjectaccessreviews", "") => Endpoint::Access(Subject::Given),
+        ("authorization.k8s.io", "localsubjectaccessreviews", "") => {
+            Endpoint::Access(Subject::Local(&a.namespace))
+        }
+        ("authentication.k8s.io", "tokenreviews", "") => Endpoint::TokenReview,
+        ("authorization.k8s.io", "selfsubjectrulesreviews", "") => Endpoint::RulesReview,
+        ("authentication.k8s.io", "selfsubjectreviews", "") => Endpoint::SelfReview,
+        ("", "serviceaccounts", "token") => Endpoint::Token,
+        _ => return None,
+    };
     let decoded;
     let body = if protobuf {
-        match super::proto::decode(body) {
-            Some(v) => {
-                decoded = serde_json::to_vec(&v).unwrap_or_default();
+        match crate::apiserver::protobuf::to_json(body) {
+            Ok(json) => {
+                decoded = json;
                 decoded.as_slice()
             }
-            None => body,
+            Err(message) => return Some(ApiError::bad_request(message).into_response()),
         }
     } else {
         body
     };
-    match (a.group.as_str(), a.resource.as_str(), a.subresource.as_str()) {
-        ("authorization.k8s.io", "selfsubjectaccessreviews", "") => {
-            Some(access_review(server, Subject::Caller(user), body))
-        }
-        ("authorization.k8s.io", "subjectaccessreviews", "") => {
-            Some(access_review(server, Subject::Given, body))
-        }
-        ("authorization.k8s.io", "localsubjectaccessreviews", "") => {
-            Some(access_review(server, Subject::Local(&a.namespace), body))
-        }
-        ("authentication.k8s.io", "tokenreviews", "") => Some(token_review(server, body)),
-        ("authorization.k8s.io", "selfsubjectrulesreviews", "") => {
-            Some(rules_review(server, user, body))
-        }
-        ("authentication.k8s.io", "selfsubjectreviews", "") => Some(self_review(user)),
-        ("", "serviceaccounts", "token") if server.auth().is_some() => {
-            Some(token_request(server, a, body))
-        }
-        _ => None,
-    }
+    Some(match endpoint {
+        Endpoint::Access(subject) => access_review(server, subject, body),
+        Endpoint::TokenReview => token_review(server, body),
+        Endpoint::RulesReview => rules_review(server, user, body),
+        Endpoint::SelfReview => self_review(user),
+        Endpoint::Token => token_request(server, a, body),
+    })
 }
 
 /// Whose access an access review asks about.
@@ -285,7 +293,17 @@ fn rules_review(server: &ApiServer, user: &UserInfo, body: &[u8]) -> Response {
 }
 
 fn token_request(server: &ApiServer, a: &Attributes, body: &[u8]) -> Response {
-    let Some(cfg) = server.auth() else { return ApiError::no_route().into_response() };
+    // Without authentication nothing verifies the token, but clients still get one, signed
+    // with a key of this process.
+    static UNAUTHENTICATED: std::sync::OnceLock<Option<super::authn::TokenSigner>> =
+        std::sync::OnceLock::new();
+    let signer = match server.auth() {
+        Some(cfg) => Some(cfg.signer()),
+        None => UNAUTHENTICATED.get_or_init(super::authn::TokenSigner::random).as_ref(),
+    };
+    let Some(signer) = signer else {
+        return ApiError::internal("cannot sign the token").into_response();
+    };
     let mut tr: Value = if body.is_empty() {
         json!({})
     } else {
@@ -314,7 +332,7 @@ fn token_request(server: &ApiServer, a: &Attributes, body: &[u8]) -> Response {
         .filter(|a: &Vec<String>| !a.is_empty())
         .unwrap_or_else(|| vec![authn_issuer()]);
     let exp = now.timestamp() + secs;
-    let Some(token) = cfg.signer().issue(&sa, now.timestamp(), exp, &audiences) else {
+    let Some(token) = signer.issue(&sa, now.timestamp(), exp, &audiences) else {
         return ApiError::internal("cannot sign the token").into_response();
     };
     let expires = chrono::DateTime::from_timestamp(exp, 0).unwrap_or(now);
@@ -420,6 +438,22 @@ pub async fn check_escalation(
             Err(resp) => return Verdict::Refuse(resp),
         }
     } else {
+        let protobuf = headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(crate::apiserver::protobuf::is_protobuf);
+        let decoded;
+        let body = if protobuf {
+            match crate::apiserver::protobuf::to_json(body) {
+                Ok(json) => {
+                    decoded = json;
+                    decoded.as_slice()
+                }
+                Err(_) => return Verdict::Proceed, // the handler refuses it the same way
+            }
+        } else {
+            body
+        };
         // Not JSON: the handler refuses it without storing anything.
         match serde_json::from_slice(body) {
             Ok(v) => v,
