@@ -1,6 +1,7 @@
 //! `kctl diff -f`: live objects against what apply would make of them.
 
 use crate::apply::patcher::{self, PatchPlan, get_live, is_empty_patch};
+use crate::apply::prefetch::{self, Live, Prefetched, Wanted};
 use crate::apply::{last_applied, prune, query};
 use crate::cli::flags::FileArgs;
 use crate::cli::objects::{self, Resolved};
@@ -82,8 +83,11 @@ async fn diff(args: &DiffArgs, ctx: &Ctx) -> Result<bool, CliError> {
     let objects::Loaded { client, discovery, objects: objs } =
         objects::load(ctx, &args.files, "diff", true).await?;
     let field_manager = args.field_manager.clone();
+    let wanted: Vec<Wanted<'_>> = objs.iter().map(Resolved::wanted).collect();
+    let listed = prefetch::read(&client, &wanted).await;
+    let listed = &listed;
     let results: Vec<Result<Pair, CliError>> = futures::stream::iter(&objs)
-        .map(|o| merged_side(&client, o, args, &field_manager))
+        .map(|o| merged_side(&client, o, args, &field_manager, listed))
         .buffered(args.concurrency.max(1))
         .collect()
         .await;
@@ -124,10 +128,15 @@ async fn merged_side(
     o: &Resolved,
     args: &DiffArgs,
     field_manager: &str,
+    listed: &Prefetched,
 ) -> Result<Pair, CliError> {
     let path = resource_path(&o.resource, o.namespace.as_deref(), Some(&o.name));
     let err = |e: patcher::ApplyError| super::apply::apply_error(e, o, args.server_side);
-    let live = get_live(client, &path).await.map_err(err)?;
+    let live = match listed.live(&o.wanted()) {
+        Live::Found(v) => Some(v),
+        Live::Absent => None,
+        Live::Unknown => get_live(client, &path).await.map_err(err)?,
+    };
     let file = crate::diff::file_name(&o.object);
     let api = |e: crate::client::Error| super::create::file_error(e, "patching", &o.source);
     if args.server_side {

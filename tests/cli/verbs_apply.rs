@@ -235,4 +235,13 @@ fn many_objects_are_read_in_listings_with_kubectls_results() {
     assert!(gets[0].contains("/api/v1/namespaces/default/configmaps?limit=500"), "{gets:?}");
     assert!(traced.stdout.contains("configmap/cm-07 configured\n"), "{}", traced.stdout);
     assert!(traced.stdout.contains("configmap/cm-03 unchanged\n"), "{}", traced.stdout);
+    // diff reads its LIVE side the same way and finds the one change (cm-07 back to "1").
+    let diff = kctl_env.kctl(&["diff", "-f", "second.yaml", "-v=6"]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    let gets = diff.stderr.lines().filter(|l| l.contains("] GET ") && l.contains("configmaps"));
+    assert_eq!(gets.count(), 1, "{}", diff.stderr);
+    assert!(diff.stdout.contains("-  v: \"1\"\n+  v: \"2\"\n"), "{}", diff.stdout);
+    assert_eq!(diff.stdout.matches("\n+  v:").count(), 1, "{}", diff.stdout);
+    let real = kubectl_env.kubectl(&["diff", "-f", "first.yaml"]);
+    assert_eq!(real.code, 1, "{}", real.stderr);
 }
