@@ -62,18 +62,11 @@ pub fn handle(
         ("", "serviceaccounts", "token") => Endpoint::Token,
         _ => return None,
     };
-    let decoded;
-    let body = if protobuf {
-        match crate::apiserver::protobuf::to_json(body) {
-            Ok(json) => {
-                decoded = json;
-                decoded.as_slice()
-            }
-            Err(message) => return Some(ApiError::bad_request(message).into_response()),
-        }
-    } else {
-        body
+    let body = match crate::apiserver::protobuf::json_body(protobuf, body) {
+        Ok(b) => b,
+        Err(message) => return Some(ApiError::bad_request(message).into_response()),
     };
+    let body = &*body;
     Some(match endpoint {
         Endpoint::Access(subject) => access_review(server, subject, body),
         Endpoint::TokenReview => token_review(server, body),
@@ -442,20 +435,11 @@ pub async fn check_escalation(
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(crate::apiserver::protobuf::is_protobuf);
-        let decoded;
-        let body = if protobuf {
-            match crate::apiserver::protobuf::to_json(body) {
-                Ok(json) => {
-                    decoded = json;
-                    decoded.as_slice()
-                }
-                Err(_) => return Verdict::Proceed, // the handler refuses it the same way
-            }
-        } else {
-            body
+        let Ok(body) = crate::apiserver::protobuf::json_body(protobuf, body) else {
+            return Verdict::Proceed; // the handler refuses it the same way
         };
         // Not JSON: the handler refuses it without storing anything.
-        match serde_json::from_slice(body) {
+        match serde_json::from_slice(&body) {
             Ok(v) => v,
             Err(_) => return Verdict::Proceed,
         }

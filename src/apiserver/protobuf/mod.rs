@@ -143,5 +143,13 @@ pub fn to_json(body: &[u8]) -> Result<Vec<u8>, String> {
     serde_json::to_vec(&d.object).map_err(|e| format!("unable to encode the decoded body: {e}"))
 }
 
+/// The request body as JSON: decoded when it is protobuf, borrowed as it is otherwise.
+pub fn json_body(protobuf: bool, body: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    match protobuf {
+        true => to_json(body).map(std::borrow::Cow::Owned),
+        false => Ok(std::borrow::Cow::Borrowed(body)),
+    }
+}
+
 #[cfg(test)]
 mod tests;
