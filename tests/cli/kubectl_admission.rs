@@ -187,17 +187,23 @@ fn diff_of_an_applied_manifest_is_empty() {
     assert!(changed.stdout.contains("+      - image: nginx:1.28"), "{changed}");
 }
 
+/// A Service asking for a cluster IP (and, when given, a node port).
+fn service(name: &str, ip: &str, node_port: Option<u16>) -> String {
+    let (ty, port) = match node_port {
+        Some(p) => ("  type: NodePort\n".to_string(), format!("    nodePort: {p}\n")),
+        None => (String::new(), String::new()),
+    };
+    format!(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n{ty}  clusterIP: {ip}\n  ports:\n  - port: 80\n{port}"
+    )
+}
+
 #[test]
 fn requested_cluster_ips_must_be_free_and_in_range() {
     let env = TestEnv::serve();
-    let svc = |name: &str, ip: &str| {
-        format!(
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  clusterIP: {ip}\n  ports:\n  - port: 80\n"
-        )
-    };
-    env.write("a.yaml", &svc("a", "10.96.0.50"));
-    env.write("b.yaml", &svc("b", "10.96.0.50"));
-    env.write("c.yaml", &svc("c", "192.168.1.1"));
+    env.write("a.yaml", &service("a", "10.96.0.50", None));
+    env.write("b.yaml", &service("b", "10.96.0.50", None));
+    env.write("c.yaml", &service("c", "192.168.1.1", None));
     let runs = vec![
         env.kubectl(&["apply", "-f", "a.yaml"]),
         env.kubectl(&["apply", "-f", "b.yaml"]),
@@ -213,14 +219,9 @@ fn requested_cluster_ips_must_be_free_and_in_range() {
 #[test]
 fn freed_cluster_ips_and_node_ports_can_be_taken_again() {
     let env = TestEnv::serve();
-    let svc = |name: &str, ip: &str| {
-        format!(
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  type: NodePort\n  clusterIP: {ip}\n  ports:\n  - port: 80\n    nodePort: 30080\n"
-        )
-    };
-    env.write("a.yaml", &svc("a", "10.96.0.60"));
-    env.write("b.yaml", &svc("b", "10.96.0.60"));
-    env.write("c.yaml", &svc("c", "10.96.0.61"));
+    env.write("a.yaml", &service("a", "10.96.0.60", Some(30080)));
+    env.write("b.yaml", &service("b", "10.96.0.60", Some(30080)));
+    env.write("c.yaml", &service("c", "10.96.0.61", Some(30080)));
     let runs = vec![
         env.kubectl(&["apply", "-f", "a.yaml"]),
         env.kubectl(&["apply", "-f", "b.yaml"]),
