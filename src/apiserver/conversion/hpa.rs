@@ -223,11 +223,7 @@ struct Behavior {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Rules {
-    #[serde(
-        rename = "StabilizationWindowSeconds",
-        alias = "stabilizationWindowSeconds",
-        default
-    )]
+    #[serde(rename = "StabilizationWindowSeconds", alias = "stabilizationWindowSeconds", default)]
     stabilization_window_seconds: Option<i32>,
     #[serde(rename = "SelectPolicy", alias = "selectPolicy", default)]
     select_policy: Option<String>,
@@ -368,14 +364,16 @@ fn spec_to_v2(m: &MetricSpec) -> Value {
         );
     }
     if let Some(p) = &m.pods {
-        let target = json!({"type": "AverageValue", "averageValue": quantity(&p.target_average_value)});
+        let target =
+            json!({"type": "AverageValue", "averageValue": quantity(&p.target_average_value)});
         out.insert(
             "pods".into(),
             json!({"metric": identifier(&p.metric_name, &p.selector), "target": target}),
         );
     }
     let resource = |r: &ResourceSource| {
-        let ty = if r.target_average_utilization.is_none() { "AverageValue" } else { "Utilization" };
+        let ty =
+            if r.target_average_utilization.is_none() { "AverageValue" } else { "Utilization" };
         let target = parts(&[
             ("type", json!(ty)),
             ("averageValue", r.target_average_value.clone()),
@@ -571,7 +569,9 @@ pub fn to_v1(v2: &Value) -> Value {
     let current_cpu = current
         .iter()
         .filter(|m| m["type"] == "Resource" && m["resource"]["name"] == "cpu")
-        .filter_map(|m| Some(&m["resource"]["current"]["averageUtilization"]).filter(|u| !u.is_null()))
+        .filter_map(|m| {
+            Some(&m["resource"]["current"]["averageUtilization"]).filter(|u| !u.is_null())
+        })
         .last();
     if let Some(u) = current_cpu {
         st1.insert("currentCPUUtilizationPercentage".into(), u.clone());
