@@ -566,13 +566,13 @@ pub fn to_v1(v2: &Value) -> Value {
     copy(status, &mut st1, "lastScaleTime");
     st1.insert("currentReplicas".into(), json!(status["currentReplicas"].as_i64().unwrap_or(0)));
     st1.insert("desiredReplicas".into(), json!(status["desiredReplicas"].as_i64().unwrap_or(0)));
+    // The last CPU utilization wins, as kube's loop over the current metrics leaves it.
     let current_cpu = current
         .iter()
+        .rev()
         .filter(|m| m["type"] == "Resource" && m["resource"]["name"] == "cpu")
-        .filter_map(|m| {
-            Some(&m["resource"]["current"]["averageUtilization"]).filter(|u| !u.is_null())
-        })
-        .last();
+        .map(|m| &m["resource"]["current"]["averageUtilization"])
+        .find(|u| !u.is_null());
     if let Some(u) = current_cpu {
         st1.insert("currentCPUUtilizationPercentage".into(), u.clone());
     }
