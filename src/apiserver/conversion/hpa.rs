@@ -679,9 +679,8 @@ pub fn to_v2(v1: &Value) -> Value {
                 let mut m = Map::new();
                 m.insert("type".into(), json!(c.ty));
                 m.insert("status".into(), json!(c.status));
-                if !c.last_transition_time.is_null() {
-                    m.insert("lastTransitionTime".into(), c.last_transition_time.clone());
-                }
+                // A struct in Go: never omitted, `null` when unset.
+                m.insert("lastTransitionTime".into(), c.last_transition_time.clone());
                 if !c.reason.is_empty() {
                     m.insert("reason".into(), json!(c.reason));
                 }
@@ -770,6 +769,39 @@ mod tests {
         assert_eq!(v2["spec"]["metrics"], json!([cpu_metric(&json!(80))]));
         assert!(v2["metadata"].get("annotations").is_none());
         assert_eq!(v2["status"], json!({"desiredReplicas": 0, "currentMetrics": null}));
+    }
+
+    /// The objects kube-apiserver 1.32 serves at v1 and v2 after a write of each
+    /// `testdata/hpa-conversion/<case>/input.json`, recorded by the Go program there.
+    #[test]
+    fn conversion_matches_kube_recordings() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/hpa-conversion");
+        let server = crate::apiserver::ApiServer::in_memory();
+        let v2res = crate::apiserver::registry::find_builtin(
+            "autoscaling",
+            "v2",
+            "horizontalpodautoscalers",
+        )
+        .unwrap();
+        let read = |p: std::path::PathBuf| -> Value {
+            serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{p:?}: {e}")))
+                .unwrap()
+        };
+        let mut cases = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let case = entry.unwrap().path();
+            if !case.join("input.json").exists() {
+                continue;
+            }
+            cases += 1;
+            let input = read(case.join("input.json"));
+            let mut stored =
+                if input["apiVersion"] == "autoscaling/v1" { to_v2(&input) } else { input };
+            crate::apiserver::admission::defaults::for_internal_write(&server, &v2res, &mut stored);
+            assert_eq!(to_v1(&stored), read(case.join("v1.json")), "{case:?}: v1");
+            assert_eq!(stored, read(case.join("v2.json")), "{case:?}: v2");
+        }
+        assert!(cases >= 6, "{cases} cases");
     }
 
     #[test]
