@@ -61,6 +61,12 @@ fn kubectl_autoscale_posts_v1_and_both_versions_read_it() {
     // kctl resolves the fully-qualified v1 name as kubectl does.
     runs.push(ok(env.kctl(&["get", V1, "web", "-o", "yaml"])));
     assert_eq!(runs[runs.len() - 1].stdout, runs[3].stdout);
+    // kubectl expands a short name to group and resource only: `hpa.v1.autoscaling` is read
+    // at the preferred version, v2; kctl resolves it the same way.
+    let short = ok(env.kubectl(&["get", "hpa.v1.autoscaling", "web", "-o", "yaml"]));
+    assert_eq!(short.stdout, runs[2].stdout);
+    let kctl_short = ok(env.kctl(&["get", "hpa.v1.autoscaling", "web", "-o", "yaml"]));
+    assert_eq!(kctl_short.stdout, short.stdout);
     // Deleting through v1 answers with kube's Status.
     runs.push(ok(env.kubectl(&["delete", V1, "web"])));
     insta::assert_snapshot!(transcript(&runs));
@@ -280,4 +286,23 @@ fn discovery_openapi_and_watch_serve_both_versions() {
         event["object"]["metadata"]["annotations"]["autoscaling.alpha.kubernetes.io/metrics"]
             .is_string()
     );
+    // Deletions answer in the version deleted through: an object a finalizer holds, and the
+    // objects of a collection.
+    let held = env.write(
+        "held.json",
+        r#"{"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "held", "finalizers": ["example.com/hold"]},
+            "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "x"}, "maxReplicas": 2}}"#,
+    );
+    ok(env.kubectl(&["create", "-f", &held]));
+    let collection = "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers";
+    let deleting = json_of(&ok(env.kubectl(&["delete", "--raw", &format!("{collection}/held")])));
+    assert_eq!(deleting["apiVersion"], "autoscaling/v1");
+    assert_eq!(deleting["spec"]["targetCPUUtilizationPercentage"], 80);
+    assert!(deleting["metadata"]["deletionTimestamp"].is_string(), "{deleting}");
+    let deleted = json_of(&ok(env.kubectl(&["delete", "--raw", collection])));
+    assert_eq!(deleted["apiVersion"], "autoscaling/v1");
+    let items = deleted["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{deleted}");
+    assert!(items.iter().all(|i| i["spec"]["targetCPUUtilizationPercentage"].is_number()));
 }
