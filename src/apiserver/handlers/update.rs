@@ -55,11 +55,12 @@ fn respond(
         return Ok(value_response(code, &super::scale::view(&t.res, &v)));
     }
     Ok(match obj {
-        Some(v) => {
+        Some(v) if conversion::converts(&t.res) => {
             let mut v = v.clone();
             conversion::to_served_value(&t.res, &mut v);
             value_response(code, &v)
         }
+        Some(v) => value_response(code, v),
         None => json_response(code, conversion::to_served(&t.res, stored_json)),
     })
 }
