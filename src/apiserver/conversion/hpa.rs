@@ -35,6 +35,29 @@ fn is_null(v: &Value) -> bool {
     v.is_null()
 }
 
+/// A `metav1.LabelSelector` as Go marshals it: `matchLabels` before `matchExpressions`,
+/// empty ones left out.
+fn go_selector<S: serde::Serializer>(v: &Value, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Selector<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        match_labels: Option<&'a Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        match_expressions: Option<&'a Value>,
+    }
+    let part = |key: &str| {
+        v.get(key).filter(|x| match x {
+            Value::Null => false,
+            Value::Object(m) => !m.is_empty(),
+            Value::Array(a) => !a.is_empty(),
+            _ => true,
+        })
+    };
+    Selector { match_labels: part("matchLabels"), match_expressions: part("matchExpressions") }
+        .serialize(s)
+}
+
 /// A non-pointer `resource.Quantity`: absent is `"0"`.
 fn quantity(v: &Value) -> Value {
     if v.is_null() { json!("0") } else { v.clone() }
@@ -98,7 +121,7 @@ struct ObjectSource {
     metric_name: String,
     #[serde(default)]
     target_value: Value,
-    #[serde(default, skip_serializing_if = "is_null")]
+    #[serde(default, skip_serializing_if = "is_null", serialize_with = "go_selector")]
     selector: Value,
     #[serde(default, skip_serializing_if = "is_null")]
     average_value: Value,
@@ -111,7 +134,7 @@ struct PodsSource {
     metric_name: String,
     #[serde(default)]
     target_average_value: Value,
-    #[serde(default, skip_serializing_if = "is_null")]
+    #[serde(default, skip_serializing_if = "is_null", serialize_with = "go_selector")]
     selector: Value,
 }
 
@@ -134,7 +157,7 @@ struct ResourceSource {
 struct ExternalSource {
     #[serde(default)]
     metric_name: String,
-    #[serde(default, skip_serializing_if = "is_null")]
+    #[serde(default, skip_serializing_if = "is_null", serialize_with = "go_selector")]
     metric_selector: Value,
     #[serde(default, skip_serializing_if = "is_null")]
     target_value: Value,
@@ -151,7 +174,7 @@ struct ObjectStatus {
     metric_name: String,
     #[serde(default)]
     current_value: Value,
-    #[serde(default, skip_serializing_if = "is_null")]
+    #[serde(default, skip_serializing_if = "is_null", serialize_with = "go_selector")]
     selector: Value,
     #[serde(default, skip_serializing_if = "is_null")]
     average_value: Value,
@@ -164,7 +187,7 @@ struct PodsStatus {
     metric_name: String,
     #[serde(default)]
     current_average_value: Value,
-    #[serde(default, skip_serializing_if = "is_null")]
+    #[serde(default, skip_serializing_if = "is_null", serialize_with = "go_selector")]
     selector: Value,
 }
 
@@ -187,7 +210,7 @@ struct ResourceStatus {
 struct ExternalStatus {
     #[serde(default)]
     metric_name: String,
-    #[serde(default, skip_serializing_if = "is_null")]
+    #[serde(default, skip_serializing_if = "is_null", serialize_with = "go_selector")]
     metric_selector: Value,
     #[serde(default)]
     current_value: Value,
