@@ -80,7 +80,7 @@ impl Reference {
         Reference { kind: s("kind"), name: s("name"), api_version: s("apiVersion") }
     }
 
-    fn to_v2(&self) -> Value {
+    fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("kind".into(), json!(self.kind));
         m.insert("name".into(), json!(self.name));
@@ -382,7 +382,7 @@ fn spec_to_v2(m: &MetricSpec) -> Value {
         ]);
         out.insert(
             "object".into(),
-            json!({"describedObject": o.target.to_v2(), "target": target,
+            json!({"describedObject": o.target.to_json(), "target": target,
                 "metric": identifier(&o.metric_name, &o.selector)}),
         );
     }
@@ -480,7 +480,7 @@ fn status_to_v2(m: &MetricStatus) -> Value {
         ]);
         out.insert(
             "object".into(),
-            json!({"describedObject": o.target.to_v2(), "current": current,
+            json!({"describedObject": o.target.to_json(), "current": current,
                 "metric": identifier(&o.metric_name, &o.selector)}),
         );
     }
@@ -535,8 +535,8 @@ fn cpu_metric(utilization: &Value) -> Value {
         "target": {"type": "Utilization", "averageUtilization": utilization}}})
 }
 
-/// Removes the round-trip annotations; the remaining annotations (`None` when there were
-/// none of them to remove).
+/// Removes the round-trip annotations and returns them; `metadata.annotations` goes away when
+/// nothing else was in it (Go omits the emptied map).
 fn drop_round_trip(obj: &mut Value) -> Map<String, Value> {
     let meta = crate::object::meta::metadata_mut(obj);
     let mut taken = Map::new();
@@ -578,7 +578,7 @@ pub fn to_v1(v2: &Value) -> Value {
     let conditions = status["conditions"].as_array().unwrap_or(&empty);
 
     let mut s1 = Map::new();
-    s1.insert("scaleTargetRef".into(), Reference::from_v2(&spec["scaleTargetRef"]).to_v2());
+    s1.insert("scaleTargetRef".into(), Reference::from_v2(&spec["scaleTargetRef"]).to_json());
     copy(spec, &mut s1, "minReplicas");
     s1.insert("maxReplicas".into(), json!(spec["maxReplicas"].as_i64().unwrap_or(0)));
     if let Some(u) = metrics.iter().find_map(cpu_utilization_target) {
