@@ -363,4 +363,25 @@ mod tests {
         assert_eq!(d["shortNames"], json!(["deploy"]));
         assert_eq!(d["subresources"][0]["subresource"], "scale");
     }
+
+    #[test]
+    fn autoscaling_lists_v2_first_then_v1() {
+        let doc = aggregated(registry::builtin(), false, "v2");
+        let group = doc["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["metadata"]["name"] == "autoscaling")
+            .unwrap();
+        let versions: Vec<&Value> = group["versions"].as_array().unwrap().iter().collect();
+        assert_eq!(versions.iter().map(|v| &v["version"]).collect::<Vec<_>>(), ["v2", "v1"]);
+        for v in versions {
+            let hpa = &v["resources"][0];
+            assert_eq!(hpa["resource"], "horizontalpodautoscalers");
+            assert_eq!(hpa["responseKind"]["version"], v["version"]);
+            assert_eq!(hpa["subresources"].as_array().map(Vec::len), Some(1), "status only");
+        }
+        let legacy = group_doc(registry::builtin(), "autoscaling").unwrap();
+        assert_eq!(legacy["preferredVersion"]["version"], "v2");
+    }
 }

@@ -11,6 +11,7 @@
 //! | [`routes`] | URL → handler: fixed endpoints and resource paths |
 //! | [`handlers`] | get, list, create, update, patch, delete, watch |
 //! | [`crd`] | CustomResourceDefinitions: status, schemas (prune, default, validate), cleanup |
+//! | [`conversion`] | stored ↔ served version of an object (built-in kinds served at several versions, CRDs) |
 //! | [`admission`] | the write path's defaulting and validation chain |
 //! | [`objects`] | bookkeeping: uid, timestamps, generation, status/spec split |
 //! | [`discovery`], [`openapi`] | metadata documents kubectl reads before any write |
@@ -27,6 +28,7 @@ pub mod admission;
 pub mod auth;
 pub mod clock;
 pub mod controllers;
+pub mod conversion;
 pub mod crd;
 pub mod discovery;
 pub mod error;

@@ -176,6 +176,16 @@ const BUILTIN: &[Row] = &[
         &["hpa"],
         NS | STATUS | ALL,
     ),
+    // Served at v1 too, stored at v2 (the first row of a group and plural is the storage and
+    // preferred version; `conversion` converts the others).
+    (
+        "autoscaling",
+        "v1",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        &["hpa"],
+        NS | STATUS | ALL,
+    ),
     ("batch", "v1", "CronJob", "cronjobs", &["cj"], NS | STATUS | GEN | ALL),
     ("batch", "v1", "Job", "jobs", &[], NS | STATUS | GEN | ALL),
     ("coordination.k8s.io", "v1", "Lease", "leases", &[], NS),

@@ -249,16 +249,26 @@ impl Discovery {
 
     fn find(&self, name: &str, version: Option<&str>, group: Option<&str>) -> Option<&ApiResource> {
         let lname = name.to_lowercase();
-        let fits = |r: &&ApiResource| {
-            group.is_none_or(|g| r.group == g) && version.is_none_or(|v| r.version == v)
-        };
+        let in_group = |r: &&ApiResource| group.is_none_or(|g| r.group == g);
+        let fits = |r: &&ApiResource| in_group(r) && version.is_none_or(|v| r.version == v);
         let tiers: [&dyn Fn(&ApiResource) -> bool; 4] = [
             &|r| r.short_names.iter().any(|s| s.eq_ignore_ascii_case(&lname)),
             &|r| r.plural == lname,
             &|r| r.singular == lname,
             &|r| r.kind.to_lowercase() == lname,
         ];
-        for tier in tiers {
+        for (i, tier) in tiers.iter().enumerate() {
+            // kubectl expands a short name to a group and resource only, dropping the version
+            // asked for (`hpa.v1.autoscaling` is the preferred version's resource), unless the
+            // name is also a resource's plural or singular name.
+            let short = i == 0
+                && version.is_some()
+                && !self
+                    .all
+                    .iter()
+                    .filter(in_group)
+                    .any(|r| r.plural == lname || r.singular == lname);
+            let fits = |r: &&ApiResource| if short { in_group(r) } else { fits(r) };
             let hit = self
                 .preferred
                 .iter()
@@ -528,6 +538,12 @@ mod tests {
             d.resolve("horizontalpodautoscalers.v1.autoscaling").map(|r| r.version.as_str()),
             Some("v1")
         );
+        assert_eq!(
+            d.resolve("horizontalpodautoscaler.v1.autoscaling").map(|r| r.version.as_str()),
+            Some("v1")
+        );
+        // As kubectl's short name expander: the version of a short name is dropped.
+        assert_eq!(d.resolve("hpa.v1.autoscaling").map(|r| r.version.as_str()), Some("v2"));
         assert_eq!(d.resources().len(), 1);
         assert!(d.for_kind("autoscaling/v1", "HorizontalPodAutoscaler").is_some());
     }

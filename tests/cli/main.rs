@@ -28,6 +28,7 @@ mod kubectl_admission;
 mod kubectl_apply;
 mod kubectl_delete;
 mod kubectl_get;
+mod kubectl_hpa;
 mod kubectl_protobuf;
 mod kubectl_strict;
 mod kubectl_write;

@@ -45,6 +45,7 @@ pub mod volumes;
 
 use super::ApiServer;
 use super::clock::timestamp;
+use super::conversion;
 use super::handlers::delete::{DeleteOptions, Deleted, delete_object};
 use super::objects;
 use super::registry::{self, Resource};
@@ -196,7 +197,8 @@ impl Manager {
         };
         m.server.kubelet_presence(true);
         let mut receivers = Vec::new();
-        for res in registry::builtin() {
+        // One watch per stored resource: versions converted from the storage one are skipped.
+        for res in registry::builtin().iter().filter(|r| conversion::storage(r).is_none()) {
             let resource = res.group_resource();
             if IGNORED.contains(&resource.as_str()) {
                 continue;

@@ -7,7 +7,7 @@ use crate::apiserver::error::ApiError;
 use crate::apiserver::request::{Query, Target};
 use crate::apiserver::routes::json_response;
 use crate::apiserver::store::Key;
-use crate::apiserver::{ApiServer, namespace_resource, objects};
+use crate::apiserver::{ApiServer, conversion, namespace_resource, objects};
 use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
@@ -88,7 +88,7 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
     let body_warnings =
         admission::fields::check_body(&t.res, &body, &q.field_validation, "CreateOptions")?;
     let (key, mut obj) = prepare(server, t, obj)?;
-    let attrs = Attributes {
+    let mut attrs = Attributes {
         server,
         res: &t.res,
         op: Operation::Create,
@@ -97,8 +97,13 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
         dry_run: q.dry_run,
         field_validation: &q.field_validation,
     };
-    let mut warnings = admission::admit(&attrs, &mut obj)?;
-    warnings.splice(0..0, body_warnings);
+    let mut warnings = body_warnings;
+    // Another version than the stored one: admission and the store see the storage version.
+    let storage = conversion::incoming(&attrs, &mut obj, &mut warnings)?;
+    if let Some(s) = &storage {
+        attrs.res = s;
+    }
+    warnings.extend(admission::admit(&attrs, &mut obj)?);
     if q.dry_run {
         if server
             .store()
@@ -112,9 +117,11 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
                 &key.name,
             ));
         }
+        conversion::to_served_value(&t.res, &mut obj);
         return Ok(with_warnings(value_response(StatusCode::CREATED, &obj), &warnings));
     }
     let stored =
         server.store().create(&key, obj).map_err(|e| ApiError::from_store(e, &t.res, &key.name))?;
-    Ok(with_warnings(json_response(StatusCode::CREATED, stored.json), &warnings))
+    let json = conversion::to_served(&t.res, stored.json);
+    Ok(with_warnings(json_response(StatusCode::CREATED, json), &warnings))
 }

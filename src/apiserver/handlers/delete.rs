@@ -348,7 +348,10 @@ pub fn delete(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
     };
     match deleted {
         Deleted::Gone(obj) => Ok(success(&t.res, &obj)),
-        Deleted::Terminating(obj) => Ok(value_response(StatusCode::OK, &obj)),
+        Deleted::Terminating(mut obj) => {
+            crate::apiserver::conversion::to_served_value(&t.res, &mut obj);
+            Ok(value_response(StatusCode::OK, &obj))
+        }
     }
 }
 
@@ -395,7 +398,10 @@ pub fn delete_collection(
             }
         };
         match deleted {
-            Deleted::Gone(v) | Deleted::Terminating(v) => out.push(v),
+            Deleted::Gone(mut v) | Deleted::Terminating(mut v) => {
+                crate::apiserver::conversion::to_served_value(&t.res, &mut v);
+                out.push(v)
+            }
         }
     }
     let list = json!({"kind": format!("{}List", t.res.kind), "apiVersion": t.res.api_version(),

@@ -16,7 +16,7 @@ pub fn get(server: &ApiServer, t: &Target, q: &Query, headers: &HeaderMap) -> Re
         .get(&t.key())
         .map_err(|e| ApiError::from_store(e, &t.res, t.name()))?
         .ok_or_else(|| ApiError::not_found(&t.res, t.name()))?;
-    stored.json = crate::apiserver::crd::convert(&t.res, stored.json);
+    stored.json = crate::apiserver::conversion::to_served(&t.res, stored.json);
     if t.sub.as_deref() == Some("scale") {
         let obj = crate::apiserver::decode(&stored.json)?;
         return Ok(super::value_response(StatusCode::OK, &super::scale::view(&t.res, &obj)));

@@ -31,9 +31,9 @@ pub fn matching(server: &ApiServer, t: &Target, q: &Query) -> Result<(Matches, u
     let (labels, fields) = selectors(q)?;
     let (mut items, rv) =
         server.store().list(&t.scope()).map_err(|e| ApiError::from_store(e, &t.res, ""))?;
-    if t.res.custom.is_some() {
+    if crate::apiserver::conversion::converts(&t.res) {
         for s in &mut items {
-            s.json = crate::apiserver::crd::convert(&t.res, std::mem::take(&mut s.json));
+            s.json = crate::apiserver::conversion::to_served(&t.res, std::mem::take(&mut s.json));
         }
     }
     if labels.is_empty() && fields.is_empty() {

@@ -8,7 +8,7 @@ use crate::apiserver::error::ApiError;
 use crate::apiserver::request::{Query, Target, parse_rv};
 use crate::apiserver::routes::json_response;
 use crate::apiserver::store::{StoreError, Stored};
-use crate::apiserver::{ApiServer, objects};
+use crate::apiserver::{ApiServer, conversion, objects};
 use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
@@ -37,7 +37,7 @@ pub fn current(server: &ApiServer, t: &Target) -> Result<(Stored, Value)> {
         .map_err(|e| ApiError::from_store(e, &t.res, t.name()))?
         .ok_or_else(|| ApiError::not_found(&t.res, t.name()))?;
     let mut value = crate::apiserver::decode(&stored.json)?;
-    crate::apiserver::crd::convert_value(&t.res, &mut value);
+    crate::apiserver::conversion::to_served_value(&t.res, &mut value);
     Ok((stored, value))
 }
 
@@ -55,8 +55,13 @@ fn respond(
         return Ok(value_response(code, &super::scale::view(&t.res, &v)));
     }
     Ok(match obj {
+        Some(v) if conversion::converts(&t.res) => {
+            let mut v = v.clone();
+            conversion::to_served_value(&t.res, &mut v);
+            value_response(code, &v)
+        }
         Some(v) => value_response(code, v),
-        None => json_response(code, stored_json),
+        None => json_response(code, conversion::to_served(&t.res, stored_json)),
     })
 }
 
@@ -70,13 +75,7 @@ pub fn commit(
     q: &Query,
 ) -> Result<Attempt> {
     let dry_run = q.dry_run;
-    let mut new = match t.sub.as_deref() {
-        Some("scale") => {
-            objects::merge_update(&t.res, old, super::scale::apply(&t.res, old, &incoming), None)
-        }
-        sub => objects::merge_update(&t.res, old, incoming, sub),
-    };
-    let attrs = Attributes {
+    let mut attrs = Attributes {
         server,
         res: &t.res,
         op: Operation::Update,
@@ -85,7 +84,27 @@ pub fn commit(
         dry_run,
         field_validation: &q.field_validation,
     };
-    let warnings = admission::admit(&attrs, &mut new)?;
+    // Another version than the stored one: the write continues in the storage version.
+    let mut incoming = incoming;
+    let mut warnings = Vec::new();
+    let storage = conversion::incoming(&attrs, &mut incoming, &mut warnings)?;
+    let stored_old;
+    let (res, old) = match &storage {
+        Some(s) => {
+            stored_old = crate::apiserver::decode(&current.json)?;
+            (s.as_ref(), &stored_old)
+        }
+        None => (t.res.as_ref(), old),
+    };
+    attrs.res = res;
+    attrs.old = Some(old);
+    let mut new = match t.sub.as_deref() {
+        Some("scale") => {
+            objects::merge_update(res, old, super::scale::apply(res, old, &incoming), None)
+        }
+        sub => objects::merge_update(res, old, incoming, sub),
+    };
+    warnings.extend(admission::admit(&attrs, &mut new)?);
     crate::object::meta::set_metadata_str(&mut new, "resourceVersion", &current.rv.to_string());
     let key = t.key();
     let name = t.name();

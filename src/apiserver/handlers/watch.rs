@@ -136,7 +136,7 @@ pub fn watch(
         let (items, rv) =
             server.store().list(&scope).map_err(|e| ApiError::from_store(e, &t.res, ""))?;
         for s in items.iter().filter(|s| filter.matches(&s.json)) {
-            let json = crate::apiserver::crd::convert(&t.res, s.json.clone());
+            let json = crate::apiserver::conversion::to_served(&t.res, s.json.clone());
             pending.push_back(event(&mut view, "ADDED", &json));
         }
         rv
@@ -181,7 +181,7 @@ pub fn watch(
                     let ev = ev?;
                     st.last_rv = ev.object.rv;
                     if st.filter.matches(&ev.object.json) {
-                        let json = crate::apiserver::crd::convert(&st.res, ev.object.json.clone());
+                        let json = crate::apiserver::conversion::to_served(&st.res, ev.object.json.clone());
                         let b = event(&mut st.view, ev.kind.as_str(), &json);
                         return Some((Ok(b), st));
                     }

@@ -217,7 +217,14 @@ pub fn table(
     }
     let p = printer(res);
     let ctx = Ctx { now };
-    let rows = objs.iter().map(|o| row((p.row)(o, &ctx), conditions(o, res), o, include));
+    // Cells are computed from the stored version (kube prints the internal object, so every
+    // served version gets the same columns); the row carries the object as served.
+    let converted = super::conversion::storage(res).is_some();
+    let cells = |o: &Value| match converted {
+        true => (p.row)(&super::conversion::to_storage(res, o.clone()), &ctx),
+        false => (p.row)(o, &ctx),
+    };
+    let rows = objs.iter().map(|o| row(cells(o), conditions(o, res), o, include));
     assemble(list_meta, p.columns.iter().map(column_json).collect(), rows.collect())
 }
 

@@ -21,17 +21,26 @@ pub fn hpa(obj: &mut Value) {
         rules(
             b,
             "scaleUp",
-            0,
+            Some(0),
             json!([{"type": "Pods", "value": 4, "periodSeconds": 15},
                 {"type": "Percent", "value": 100, "periodSeconds": 15}]),
         );
-        rules(b, "scaleDown", 300, json!([{"type": "Percent", "value": 100, "periodSeconds": 15}]));
+        // No scale-down window: the controller's --horizontal-pod-autoscaler-downscale-stabilization
+        // applies (kube's GenerateHPAScaleDownRules leaves it unset).
+        rules(
+            b,
+            "scaleDown",
+            None,
+            json!([{"type": "Percent", "value": 100, "periodSeconds": 15}]),
+        );
     }
 }
 
-fn rules(b: &mut Map<String, Value>, key: &str, window: i64, policies: Value) {
+fn rules(b: &mut Map<String, Value>, key: &str, window: Option<i64>, policies: Value) {
     let r = obj_at_in(b, key);
-    or_set(r, "stabilizationWindowSeconds", json!(window));
+    if let Some(w) = window {
+        or_set(r, "stabilizationWindowSeconds", json!(w));
+    }
     or_set_str(r, "selectPolicy", "Max");
     if r.get("policies").and_then(Value::as_array).is_none_or(Vec::is_empty) {
         r.insert("policies".into(), policies);
