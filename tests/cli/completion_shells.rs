@@ -8,7 +8,6 @@ use super::completion_support::Served;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 fn kctl() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_kctl"))
@@ -18,20 +17,18 @@ fn script(file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("completions").join(file)
 }
 
-/// One server for every test of this file, with the fixture objects.
-fn server() -> &'static Served {
-    static SERVER: OnceLock<Served> = OnceLock::new();
-    SERVER.get_or_init(|| {
-        let s = Served::start(&kctl());
-        s.namespace("team-a");
-        for name in ["alpha", "alps", "beta"] {
-            s.configmap("default", name);
-        }
-        s.configmap("team-a", "alien");
-        s.deployment("default", "web");
-        s.deployment("default", "worker");
-        s
-    })
+/// A server with the fixture objects, for one test (dropping it stops the server; a server
+/// kept in a static would outlive the test process).
+fn server() -> Served {
+    let s = Served::start(&kctl());
+    s.namespace("team-a");
+    for name in ["alpha", "alps", "beta"] {
+        s.configmap("default", name);
+    }
+    s.configmap("team-a", "alien");
+    s.deployment("default", "web");
+    s.deployment("default", "worker");
+    s
 }
 
 /// The lines every shell completes, and the candidates expected.
