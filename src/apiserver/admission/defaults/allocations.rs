@@ -13,7 +13,15 @@ use std::sync::Mutex;
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 struct Allocated {
+    metadata: AllocatedMeta,
     spec: AllocatedSpec,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AllocatedMeta {
+    namespace: String,
+    name: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -39,12 +47,12 @@ struct Held {
 }
 
 impl Held {
-    fn of(stored: &Stored) -> Held {
+    /// The Service's key (`namespace/name`) and what it holds.
+    fn of(stored: &Stored) -> (String, Held) {
         let a = serde_json::from_slice::<Allocated>(&stored.json).unwrap_or_default();
-        Held {
-            ips: a.spec.cluster_ips,
-            ports: a.spec.ports.into_iter().filter_map(|p| p.node_port).collect(),
-        }
+        let key = format!("{}/{}", a.metadata.namespace, a.metadata.name);
+        let ports = a.spec.ports.into_iter().filter_map(|p| p.node_port).collect();
+        (key, Held { ips: a.spec.cluster_ips, ports })
     }
 }
 
@@ -106,9 +114,8 @@ impl Allocations {
         if let Ok((items, rv)) = server.store().list(&services()) {
             a.rv = Some(rv);
             for s in &items {
-                if let Some(key) = service_key(&s.json) {
-                    a.hold(key, Held::of(s));
-                }
+                let (key, held) = Held::of(s);
+                a.hold(key, held);
             }
         }
         a
@@ -121,10 +128,10 @@ impl Allocations {
             return false;
         };
         for e in events {
-            let key = format!("{}/{}", e.key.namespace, e.key.name);
+            let (key, held) = Held::of(&e.object);
             match e.kind {
                 EventType::Deleted => self.forget(&key),
-                _ => self.hold(key, Held::of(&e.object)),
+                _ => self.hold(key, held),
             }
         }
         self.rv = Some(rv);
@@ -134,21 +141,6 @@ impl Allocations {
 
 fn services() -> Scope {
     Scope { resource: "services".into(), namespace: None }
-}
-
-fn service_key(json: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Named {
-        metadata: Meta,
-    }
-    #[derive(serde::Deserialize)]
-    struct Meta {
-        #[serde(default)]
-        namespace: String,
-        name: String,
-    }
-    let n: Named = serde_json::from_slice(json).ok()?;
-    Some(format!("{}/{}", n.metadata.namespace, n.metadata.name))
 }
 
 /// A server's Service allocation index.

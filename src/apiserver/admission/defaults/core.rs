@@ -131,18 +131,8 @@ fn check_requested_node_ports(c: &Ctx<'_>, key: &str, obj: &Value) -> Result<(),
         } else {
             continue;
         };
-        let cause = crate::object::status::StatusCause {
-            reason: "FieldValueInvalid".into(),
-            message: format!("Invalid value: {port}: {why}"),
-            field: format!("spec.ports[{i}].nodePort"),
-        };
-        let name = crate::object::meta::name(obj).unwrap_or_default();
-        return Err(ApiError::from(crate::object::Status::invalid(
-            "",
-            "Service",
-            name,
-            vec![cause],
-        )));
+        let field = format!("spec.ports[{i}].nodePort");
+        return Err(allocation_error(obj, &field, &port.to_string(), &why));
     }
     Ok(())
 }
@@ -177,13 +167,17 @@ fn check_requested_ip(c: &Ctx<'_>, key: &str, obj: &Value) -> Result<(), ApiErro
     } else {
         format!("[]string{{{}}}", crate::apiserver::admission::validation::quote(ip))
     };
-    let cause = crate::object::status::StatusCause {
-        reason: "FieldValueInvalid".into(),
-        message: format!("Invalid value: {shown}: failed to allocate IP {ip}: {why}"),
-        field: "spec.clusterIPs".into(),
-    };
+    let why = format!("failed to allocate IP {ip}: {why}");
+    Err(allocation_error(obj, "spec.clusterIPs", &shown, &why))
+}
+
+/// The Service REST's answer when an allocation the client asked for fails: one invalid
+/// field.
+fn allocation_error(obj: &Value, field: &str, value: &str, why: &str) -> ApiError {
+    let mut errs = crate::apiserver::admission::validation::Errs::default();
+    errs.invalid(field, value, why);
     let name = crate::object::meta::name(obj).unwrap_or_default();
-    Err(ApiError::from(crate::object::Status::invalid("", "Service", name, vec![cause])))
+    ApiError::from(crate::object::Status::invalid("", "Service", name, errs.0))
 }
 
 /// The Service strategy's `NormalizeClusterIPs` on update: a client that changed or cleared
