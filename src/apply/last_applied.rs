@@ -6,25 +6,12 @@
 //! and the raw text `view-last-applied` shows.
 
 use crate::object::{LAST_APPLIED_ANNOTATION, gojson, meta};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
 /// The annotation value kubectl would store for `manifest`.
 pub fn annotation_value(manifest: &Value) -> String {
-    let annotations = manifest.get("metadata").and_then(|m| m.get("annotations"));
-    if let Some(Value::Object(a)) = annotations
-        && !a.contains_key(LAST_APPLIED_ANNOTATION)
-    {
-        return gojson::to_string_nl(manifest);
-    }
-    let mut obj = manifest.clone();
-    let m = meta::metadata_mut(&mut obj);
-    let ann = m.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
-    if let Value::Object(a) = ann {
-        a.remove(LAST_APPLIED_ANNOTATION);
-    } else {
-        *ann = Value::Object(Map::new());
-    }
-    gojson::to_string_nl(&obj)
+    gojson::to_string_nl(&annotated(manifest, None, false))
 }
 
 /// `manifest` with its last-applied annotation set: the *modified* side of apply's three-way
@@ -143,31 +130,109 @@ pub fn indent_json(text: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Removes `null` map values recursively: what kubectl's create path drops from the body
-/// while the annotation keeps them.
-pub fn without_nulls(v: &Value) -> Value {
-    let mut v = v.clone();
-    remove_nulls(&mut v);
-    v
-}
-
-fn remove_nulls(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.retain(|_, v| !v.is_null());
-            m.values_mut().for_each(remove_nulls);
-        }
-        Value::Array(a) => a.iter_mut().for_each(remove_nulls),
-        _ => {}
-    }
+/// `v` Go-encoded with a trailing newline and without `null` object members at any depth:
+/// what kubectl's create path drops from the body while the annotation keeps them.
+pub fn encode_without_nulls(v: &Value) -> String {
+    gojson::to_string_nl(&WithoutNulls(v))
 }
 
 /// The POST body of apply's create: the annotated manifest without nulls, Go-encoded with a
 /// trailing newline.
 pub fn create_body(manifest: &Value) -> String {
-    let mut obj = with_annotation(manifest);
-    remove_nulls(&mut obj);
-    gojson::to_string_nl(&obj)
+    let value = annotation_value(manifest);
+    gojson::to_string_nl(&annotated(manifest, Some(&value), true))
+}
+
+/// `manifest` as kubectl encodes it around the annotation, borrowed rather than copied: with
+/// `metadata.annotations` always present (an object, as `meta::set_annotation` makes it), the
+/// last-applied annotation set to `annotation` or, with `None`, left out; with `drop_nulls`,
+/// without null object members at any depth.
+fn annotated<'a>(manifest: &'a Value, annotation: Option<&'a str>, drop_nulls: bool) -> View<'a> {
+    let members = |v: Option<&'a Value>| -> Vec<(&'a str, View<'a>)> {
+        match v {
+            Some(Value::Object(m)) => {
+                m.iter().map(|(k, v)| (k.as_str(), View::Value(v, drop_nulls))).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    let metadata = manifest.get("metadata");
+    let mut annotations = members(metadata.and_then(|m| m.get("annotations")));
+    annotations.retain(|(k, _)| *k != LAST_APPLIED_ANNOTATION);
+    if let Some(text) = annotation {
+        set_member(&mut annotations, LAST_APPLIED_ANNOTATION, View::Text(text));
+    }
+    let mut meta = members(metadata);
+    set_member(&mut meta, "annotations", View::Object(annotations));
+    let mut root = members(Some(manifest));
+    set_member(&mut root, "metadata", View::Object(meta));
+    View::Object(root)
+}
+
+/// Sets `key` in members kept in key order (Go's and serde_json's order: by bytes).
+fn set_member<'a>(members: &mut Vec<(&'a str, View<'a>)>, key: &'a str, view: View<'a>) {
+    match members.binary_search_by(|(k, _)| (*k).cmp(key)) {
+        Ok(i) => members[i].1 = view,
+        Err(i) => members.insert(i, (key, view)),
+    }
+}
+
+/// A part of the encoded manifest.
+enum View<'a> {
+    /// A value of the manifest as it is; `true` leaves out null object members within it.
+    Value(&'a Value, bool),
+    /// An object rebuilt along the path to the annotation, members in key order.
+    Object(Vec<(&'a str, View<'a>)>),
+    /// The annotation's text.
+    Text(&'a str),
+}
+
+impl View<'_> {
+    fn is_dropped_null(&self) -> bool {
+        matches!(self, View::Value(Value::Null, true))
+    }
+}
+
+impl Serialize for View<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            View::Value(v, false) => v.serialize(s),
+            View::Value(v, true) => WithoutNulls(v).serialize(s),
+            View::Text(t) => s.serialize_str(t),
+            View::Object(members) => {
+                let mut m = s.serialize_map(None)?;
+                for (k, v) in members.iter().filter(|(_, v)| !v.is_dropped_null()) {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+/// A value without its null object members, at any depth (array elements stay).
+struct WithoutNulls<'a>(&'a Value);
+
+impl Serialize for WithoutNulls<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(o) => {
+                let mut m = s.serialize_map(None)?;
+                for (k, v) in o.iter().filter(|(_, v)| !v.is_null()) {
+                    m.serialize_entry(k, &WithoutNulls(v))?;
+                }
+                m.end()
+            }
+            Value::Array(a) => {
+                let mut q = s.serialize_seq(Some(a.len()))?;
+                for v in a {
+                    q.serialize_element(&WithoutNulls(v))?;
+                }
+                q.end()
+            }
+            v => v.serialize(s),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -195,6 +260,56 @@ mod tests {
             let expected =
                 std::fs::read_to_string(vectors().join(dir).join("request.body")).unwrap();
             assert_eq!(create_body(&manifest(dir)), expected, "{dir}");
+        }
+    }
+
+    /// The plain statement of what the encodings must equal: copy, edit, encode.
+    fn encoded_by_copying(manifest: &Value, drop_nulls: bool) -> (String, String) {
+        fn strip(v: &mut Value) {
+            match v {
+                Value::Object(m) => {
+                    m.retain(|_, v| !v.is_null());
+                    m.values_mut().for_each(strip);
+                }
+                Value::Array(a) => a.iter_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        let mut copy = manifest.clone();
+        meta::set_annotation(&mut copy, LAST_APPLIED_ANNOTATION, "x");
+        meta::remove_annotation(&mut copy, LAST_APPLIED_ANNOTATION);
+        let ann = meta::metadata_mut(&mut copy);
+        ann.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
+        let value = gojson::to_string_nl(&copy);
+        let mut body = manifest.clone();
+        meta::set_annotation(&mut body, LAST_APPLIED_ANNOTATION, &value);
+        if drop_nulls {
+            strip(&mut body);
+        }
+        (value, gojson::to_string_nl(&body))
+    }
+
+    #[test]
+    fn borrowed_encodings_equal_edited_copies() {
+        let cases = [
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}),
+            json!({"kind": "X"}),
+            json!({"kind": "X", "metadata": null}),
+            json!({"kind": "X", "metadata": "text"}),
+            json!({"kind": "X", "metadata": {"annotations": null, "name": "a"}}),
+            json!({"kind": "X", "metadata": {"annotations": ["a"], "labels": {"a": null}}}),
+            json!({"kind": "X", "metadata": {"annotations": {"a": "1", "z": null,
+                LAST_APPLIED_ANNOTATION: "old", "kubectl.kubernetes.io/a": "2"}}}),
+            json!({"a": null, "b": [null, {"c": null, "d": [1, {"e": null}]}], "metadata": {},
+                "spec": {"x": {"y": null}, "<&>": "\u{2028}"}, "zz": 1.5}),
+            json!({"metadata": {"name": "a", "annotations": {}, "zz": null}, "data": {}}),
+        ];
+        for m in &cases {
+            let (value, body) = encoded_by_copying(m, true);
+            assert_eq!(annotation_value(m), value, "{m}");
+            assert_eq!(create_body(m), body, "{m}");
+            let (_, with_nulls) = encoded_by_copying(m, false);
+            assert_eq!(gojson::to_string_nl(&with_annotation(m)), with_nulls, "{m}");
         }
     }
 

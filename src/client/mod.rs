@@ -165,7 +165,13 @@ struct Inner {
 }
 
 enum Transport {
-    Http { http: reqwest::Client, base: String },
+    Http {
+        http: reqwest::Client,
+        /// The server URL without a trailing `/`, as written in the configuration.
+        base: String,
+        /// `base` parsed once, so each request only sets its path and query.
+        parsed: Option<url::Url>,
+    },
     InProcess(Mutex<InProcessService>),
 }
 
@@ -186,6 +192,47 @@ impl std::fmt::Debug for Client {
         };
         f.debug_struct("Client").field("server", &t).finish()
     }
+}
+
+/// The URL of one request: the server's URL with the request's path and query.
+enum RequestUrl {
+    /// Built from the parsed server URL.
+    Parsed(url::Url),
+    /// Left as text (the server URL did not parse; reqwest reports why).
+    Text(String),
+}
+
+impl RequestUrl {
+    fn as_str(&self) -> &str {
+        match self {
+            RequestUrl::Parsed(u) => u.as_str(),
+            RequestUrl::Text(t) => t,
+        }
+    }
+}
+
+/// `base` followed by `path` (which may carry a `?query`): the same URL as parsing the
+/// concatenated text, without parsing the scheme and host again for every request.
+fn request_url(base: &str, parsed: Option<&url::Url>, path: &str) -> RequestUrl {
+    let Some(parsed) = parsed.filter(|u| u.query().is_none() && u.fragment().is_none()) else {
+        return RequestUrl::Text(format!("{base}{path}"));
+    };
+    if !path.starts_with('/') || path.contains('#') {
+        return RequestUrl::Text(format!("{base}{path}"));
+    }
+    let (p, q) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let mut u = parsed.clone();
+    let prefix = parsed.path().trim_end_matches('/');
+    if prefix.is_empty() {
+        u.set_path(p);
+    } else {
+        u.set_path(&format!("{prefix}{p}"));
+    }
+    u.set_query(q);
+    RequestUrl::Parsed(u)
 }
 
 impl Client {
@@ -254,7 +301,11 @@ impl Client {
         let http = b.build().map_err(|e| Error::Config(format!("cannot build client: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
-                transport: Transport::Http { http, base: cfg.server.trim_end_matches('/').into() },
+                transport: Transport::Http {
+                    http,
+                    base: cfg.server.trim_end_matches('/').into(),
+                    parsed: url::Url::parse(cfg.server.trim_end_matches('/')).ok(),
+                },
                 namespace: cfg.namespace.clone(),
                 verbosity: cfg.verbosity.into(),
                 auth: Auth {
@@ -322,7 +373,10 @@ impl Client {
             }
         }
         let result = match &self.inner.transport {
-            Transport::Http { http, base } => self.send_http(http, base, req).await,
+            Transport::Http { http, base, parsed } => {
+                let url = request_url(base, parsed.as_ref(), &req.path);
+                self.send_http(http, url, req).await
+            }
             Transport::InProcess(svc) => {
                 let svc = match svc.lock() {
                     Ok(g) => g.clone(),
@@ -378,12 +432,15 @@ impl Client {
     async fn send_http(
         &self,
         http: &reqwest::Client,
-        base: &str,
+        url: RequestUrl,
         req: Request,
     ) -> Result<(Method, Response), (Method, Error)> {
         let method = req.method.clone();
-        let url = format!("{base}{}", req.path);
-        let mut rb = http.request(req.method.clone(), &url).headers(req.headers.clone());
+        let mut rb = match &url {
+            RequestUrl::Parsed(u) => http.request(req.method.clone(), u.clone()),
+            RequestUrl::Text(t) => http.request(req.method.clone(), t.as_str()),
+        }
+        .headers(req.headers.clone());
         if !req.headers.contains_key(header::ACCEPT) {
             rb = rb.header(header::ACCEPT, "application/json");
         }
@@ -414,7 +471,8 @@ impl Client {
         {
             rb = rb.body(req.body.clone());
         }
-        let resp = rb.send().await.map_err(|e| (method.clone(), transport_error(&url, &e)))?;
+        let resp =
+            rb.send().await.map_err(|e| (method.clone(), transport_error(url.as_str(), &e)))?;
         let status = resp.status();
         let headers = resp.headers().clone();
         let body =
@@ -768,6 +826,40 @@ fn run_exec_plugin(exec: &kubeconfig::ExecConfig, cfg: &RestConfig) -> Result<Ex
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_urls_are_the_urls_of_the_joined_text() {
+        let bases = [
+            "http://127.0.0.1:8080",
+            "https://kube.example.com",
+            "https://[::1]:6443",
+            "https://host/k8s/clusters/c-1",
+            "https://host/prefix/",
+            "https://user@host:443/a%20b",
+        ];
+        let paths = [
+            "/api/v1/namespaces/default/pods",
+            "/api/v1/namespaces?limit=500",
+            "/apis/apps/v1/namespaces/a/deployments?fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+            "/api/v1/pods?labelSelector=app%3Dweb,tier+in+(a b)&fieldSelector=x==y",
+            "/api/v1/namespaces/d/configmaps/n%C3%A9e",
+            "/api/v1/namespaces/d/configmaps/a b?x=\"y\"",
+            "/",
+            "/version?timeout=32s",
+        ];
+        for base in bases {
+            let trimmed = base.trim_end_matches('/');
+            let parsed = url::Url::parse(trimmed).ok();
+            for path in paths {
+                let joined = format!("{trimmed}{path}");
+                let expected = url::Url::parse(&joined).unwrap();
+                let got = request_url(trimmed, parsed.as_ref(), path);
+                assert_eq!(got.as_str(), expected.as_str(), "{base} + {path}");
+            }
+        }
+        let bad = request_url("http://[bad", None, "/api");
+        assert_eq!(bad.as_str(), "http://[bad/api");
+    }
 
     #[test]
     fn synthesizes_status_for_plain_bodies() {

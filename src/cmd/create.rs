@@ -5,7 +5,7 @@ use crate::cli::flags::{DryRunArgs, FileArgs, OutputArgs, ValidateArgs};
 use crate::cli::objects::{self, Resolved};
 use crate::cli::{CliError, Ctx, connect, exit::Exit, output::Output};
 use crate::client::{Client, Request};
-use crate::object::{gojson, meta};
+use crate::object::meta;
 use clap::Args;
 use futures::StreamExt;
 use http::Method;
@@ -110,7 +110,7 @@ async fn create_one(
     save_config: bool,
 ) -> Result<Value, CliError> {
     let obj = if save_config { last_applied::with_annotation(&o.object) } else { o.object.clone() };
-    let body = gojson::to_string_nl(&last_applied::without_nulls(&obj));
+    let body = last_applied::encode_without_nulls(&obj);
     if dry_run == DryRun::Client {
         return Ok(serde_json::from_str(&body).unwrap_or(Value::Null));
     }

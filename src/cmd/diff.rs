@@ -152,7 +152,7 @@ async fn merged_side(
     let q = query(&[("dryRun", "All"), ("fieldManager", field_manager)]);
     let Some(mut current) = live.clone() else {
         let collection = resource_path(&o.resource, o.namespace.as_deref(), None);
-        let body = gojson::to_string_nl(&last_applied::without_nulls(&o.object));
+        let body = last_applied::encode_without_nulls(&o.object);
         let req =
             Request::new(Method::POST, format!("{collection}{q}")).body("application/json", body);
         let resp = client
