@@ -13,6 +13,7 @@
 pub mod config;
 pub mod discovery;
 pub mod kubeconfig;
+mod plain;
 mod tls;
 
 pub use config::{Env, Overrides, RestConfig};
@@ -171,6 +172,10 @@ enum Transport {
         base: String,
         /// `base` parsed once, so each request only sets its path and query.
         parsed: Option<url::Url>,
+        /// The direct transport for plain-HTTP servers (see [`plain`]).
+        plain: Option<plain::Plain>,
+        /// The whole-request timeout (`--request-timeout`).
+        timeout: Option<std::time::Duration>,
     },
     InProcess(Mutex<InProcessService>),
 }
@@ -299,12 +304,20 @@ impl Client {
             b = b.identity(id);
         }
         let http = b.build().map_err(|e| Error::Config(format!("cannot build client: {e}")))?;
+        let parsed = url::Url::parse(cfg.server.trim_end_matches('/')).ok();
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport::Http {
                     http,
                     base: cfg.server.trim_end_matches('/').into(),
-                    parsed: url::Url::parse(cfg.server.trim_end_matches('/')).ok(),
+                    plain: parsed.as_ref().and_then(|u| {
+                        plain::Plain::for_url(
+                            u,
+                            cfg.proxy_url.as_deref().is_some_and(|p| !p.is_empty()),
+                        )
+                    }),
+                    parsed,
+                    timeout: cfg.timeout,
                 },
                 namespace: cfg.namespace.clone(),
                 verbosity: cfg.verbosity.into(),
@@ -373,9 +386,33 @@ impl Client {
             }
         }
         let result = match &self.inner.transport {
-            Transport::Http { http, base, parsed } => {
+            Transport::Http { http, base, parsed, plain, timeout } => {
                 let url = request_url(base, parsed.as_ref(), &req.path);
-                self.send_http(http, url, req).await
+                let sent = match self.headers_of(&req) {
+                    Err(e) => Err((req.method.clone(), e)),
+                    Ok(headers) => match plain {
+                        Some(p) => match with_timeout(
+                            *timeout,
+                            &url,
+                            p.send(&req.method, &req.path, &headers, &req.body),
+                        )
+                        .await
+                        {
+                            Ok(plain::Sent::Elsewhere) => {
+                                self.send_http(http, url, req, headers).await
+                            }
+                            Ok(plain::Sent::Answered { status, headers, body }) => {
+                                Ok((req.method, Response { status, headers, body }))
+                            }
+                            Ok(plain::Sent::Failed(chain)) => {
+                                Err((req.method, transport_error_text(url.as_str(), &chain, false)))
+                            }
+                            Err(e) => Err((req.method, e)),
+                        },
+                        None => self.send_http(http, url, req, headers).await,
+                    },
+                };
+                sent
             }
             Transport::InProcess(svc) => {
                 let svc = match svc.lock() {
@@ -416,17 +453,52 @@ impl Client {
     }
 
     fn log_headers(&self, req: &Request) -> HeaderMap {
-        let mut h = req.headers.clone();
-        if !h.contains_key(header::ACCEPT) {
-            h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        }
-        if let Ok(ua) = HeaderValue::from_str(&user_agent()) {
-            h.insert(header::USER_AGENT, ua);
-        }
+        let mut h = with_defaults(req.headers.clone());
         if self.inner.auth.token.is_some() || self.inner.auth.token_file.is_some() {
             h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer <masked>"));
         }
         h
+    }
+
+    /// Everything a request carries besides its body: its own headers, `Accept` (JSON unless
+    /// it names one), the user agent, credentials and impersonation.
+    fn headers_of(&self, req: &Request) -> Result<HeaderMap, Error> {
+        let mut h = with_defaults(req.headers.clone());
+        let auth = &self.inner.auth;
+        let credential = match (&auth.token, &auth.token_file, &auth.basic) {
+            (Some(t), _, _) => Some(format!("Bearer {t}")),
+            (None, Some(file), _) => {
+                let t = std::fs::read_to_string(file).map_err(|e| {
+                    Error::Config(format!("unable to read token file {}: {e}", file.display()))
+                })?;
+                Some(format!("Bearer {}", t.trim()))
+            }
+            (None, None, Some((u, p))) => {
+                use base64::Engine;
+                let pair = base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"));
+                Some(format!("Basic {pair}"))
+            }
+            (None, None, None) => None,
+        };
+        if let Some(c) = credential {
+            let mut v = HeaderValue::from_str(&c)
+                .map_err(|_| Error::Config("credentials hold characters a header cannot".into()))?;
+            v.set_sensitive(true);
+            h.insert(header::AUTHORIZATION, v);
+        }
+        let mut add = |name: &'static str, value: &str| -> Result<(), Error> {
+            let v = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("invalid {name} header value {value:?}")))?;
+            h.append(name, v);
+            Ok(())
+        };
+        if let Some(u) = &auth.impersonate_user {
+            add("Impersonate-User", u)?;
+        }
+        for g in &auth.impersonate_groups {
+            add("Impersonate-Group", g)?;
+        }
+        Ok(h)
     }
 
     async fn send_http(
@@ -434,39 +506,14 @@ impl Client {
         http: &reqwest::Client,
         url: RequestUrl,
         req: Request,
+        headers: HeaderMap,
     ) -> Result<(Method, Response), (Method, Error)> {
         let method = req.method.clone();
         let mut rb = match &url {
             RequestUrl::Parsed(u) => http.request(req.method.clone(), u.clone()),
             RequestUrl::Text(t) => http.request(req.method.clone(), t.as_str()),
         }
-        .headers(req.headers.clone());
-        if !req.headers.contains_key(header::ACCEPT) {
-            rb = rb.header(header::ACCEPT, "application/json");
-        }
-        let auth = &self.inner.auth;
-        if let Some(file) = &auth.token_file
-            && auth.token.is_none()
-        {
-            let t = std::fs::read_to_string(file).map_err(|e| {
-                (
-                    method.clone(),
-                    Error::Config(format!("unable to read token file {}: {e}", file.display())),
-                )
-            })?;
-            rb = rb.bearer_auth(t.trim());
-        }
-        if let Some(t) = &auth.token {
-            rb = rb.bearer_auth(t);
-        } else if let Some((u, p)) = &auth.basic {
-            rb = rb.basic_auth(u, Some(p));
-        }
-        if let Some(u) = &auth.impersonate_user {
-            rb = rb.header("Impersonate-User", u);
-        }
-        for g in &auth.impersonate_groups {
-            rb = rb.header("Impersonate-Group", g);
-        }
+        .headers(headers);
         if !req.body.is_empty() || matches!(req.method, Method::POST | Method::PUT | Method::PATCH)
         {
             rb = rb.body(req.body.clone());
@@ -648,7 +695,12 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// kubectl's wording for requests that got no HTTP answer.
 fn transport_error(url: &str, e: &reqwest::Error) -> Error {
-    let chain = error_chain(e);
+    transport_error_text(url, &error_chain(e), e.is_timeout())
+}
+
+/// kubectl's wording for a request that got no answer: `chain` is the error and its causes,
+/// `timed_out` whether the request timeout ended it.
+fn transport_error_text(url: &str, chain: &str, timed_out: bool) -> Error {
     let host = url
         .split_once("://")
         .map(|(_, r)| r.split('/').next().unwrap_or(r))
@@ -659,12 +711,37 @@ fn transport_error(url: &str, e: &reqwest::Error) -> Error {
             "The connection to the server {host} was refused - did you specify the right host or port?"
         ));
     }
-    if e.is_timeout() {
+    if timed_out {
         return Error::Transport(format!(
             "Unable to connect to the server: context deadline exceeded (Client.Timeout exceeded while awaiting headers) for {url}"
         ));
     }
     Error::Transport(format!("Unable to connect to the server: {chain}"))
+}
+
+/// `headers` with `Accept` (JSON unless they name one) and the user agent.
+fn with_defaults(mut headers: HeaderMap) -> HeaderMap {
+    if !headers.contains_key(header::ACCEPT) {
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    }
+    if let Ok(ua) = HeaderValue::from_str(&user_agent()) {
+        headers.insert(header::USER_AGENT, ua);
+    }
+    headers
+}
+
+/// Runs `f` within the request timeout, if one is set.
+async fn with_timeout<T>(
+    timeout: Option<std::time::Duration>,
+    url: &RequestUrl,
+    f: impl std::future::Future<Output = T>,
+) -> Result<T, Error> {
+    match timeout {
+        None => Ok(f.await),
+        Some(t) => tokio::time::timeout(t, f)
+            .await
+            .map_err(|_| transport_error_text(url.as_str(), "timeout", true)),
+    }
 }
 
 fn format_headers(h: &HeaderMap) -> String {
