@@ -181,20 +181,9 @@ pub async fn load(
     verb: &str,
     need_name: bool,
 ) -> Result<Loaded, CliError> {
-    use crate::cli::connect;
-    // The server's discovery is read while the manifests are decoded (on other threads);
-    // a manifest error still comes first, and nothing is reported about the server before.
-    let server = async {
-        let client = connect::connect(ctx).await?;
-        let discovery =
-            crate::client::Discovery::load(&client, connect::cache_dir(ctx).as_deref()).await;
-        Ok::<_, CliError>((client, discovery))
-    };
-    let (manifests, server) =
-        tokio::join!(crate::cli::input::load_manifests_for_verb(files, ctx, verb), server);
-    let manifests = manifests?;
-    let (client, discovery) = server?;
-    let mut discovery = discovery.map_err(|e| connect::report(ctx, e))?;
+    let manifests = crate::cli::input::load_manifests_for_verb(files, ctx, verb).await?;
+    let client = crate::cli::connect::connect(ctx).await?;
+    let mut discovery = crate::cli::connect::discovery(ctx, &client).await?;
     let objects = resolve_all(ctx, &client, &mut discovery, manifests, need_name).await?;
     Ok(Loaded { client, discovery, objects })
 }
