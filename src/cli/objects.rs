@@ -106,7 +106,7 @@ pub async fn resolve_all(
 ) -> Result<Vec<Resolved>, CliError> {
     let explicit_ns = ctx.global.namespace.clone();
     let default_ns = explicit_ns.clone().unwrap_or_else(|| client.default_namespace().to_string());
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(manifests.len());
     let mut errors = Vec::new();
     let crds: Vec<Value> = manifests
         .iter()

@@ -318,7 +318,7 @@ pub(crate) fn decode_yaml_part(name: &str, text: &str) -> Part {
         })
         .collect();
     let documents = docs.len();
-    let mut manifests = Vec::new();
+    let mut manifests = Vec::with_capacity(documents);
     let mut errors = Vec::new();
     for doc in docs {
         let Some(root) = doc.root else { continue };

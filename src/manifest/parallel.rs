@@ -90,7 +90,8 @@ fn next_marker(bytes: &[u8], from: usize) -> Option<usize> {
 /// Joins decoded pieces in stream order: document indexes continue from the pieces before,
 /// and a syntax error ends the stream there, as it does in one pass.
 fn join(parts: Vec<Part>) -> (Vec<Manifest>, Vec<Warning>, Vec<ManifestError>) {
-    let (mut manifests, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    let mut manifests = Vec::with_capacity(parts.iter().map(|p| p.manifests.len()).sum());
+    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
     let mut documents_before = 0;
     for part in parts {
         manifests.extend(part.manifests.into_iter().map(|mut m| {

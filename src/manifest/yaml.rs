@@ -29,8 +29,9 @@ pub(crate) struct Node {
 /// The shape of a node.
 #[derive(Debug, Clone)]
 pub(crate) enum Kind {
-    /// A resolved scalar; `yaml11` is set when YAML 1.2 would resolve the text differently.
-    Scalar { value: Value, yaml11: Option<Yaml11> },
+    /// A resolved scalar; `yaml11` is set when YAML 1.2 would resolve the text differently
+    /// (boxed: it is rare, and keeping nodes small keeps decoding fast).
+    Scalar { value: Value, yaml11: Option<Box<Yaml11>> },
     /// A sequence.
     Seq(Vec<Node>),
     /// A mapping, keys in document order (already stringified as sigs.k8s.io/yaml does).
@@ -237,7 +238,8 @@ impl Builder {
                     });
                 }
                 let is_merge_key = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
-                let node = Node::new(Kind::Scalar { value, yaml11 }, line, col);
+                let node =
+                    Node::new(Kind::Scalar { value, yaml11: yaml11.map(Box::new) }, line, col);
                 self.complete(node, anchor, is_merge_key)?;
             }
             Event::SequenceStart(_, anchor, _) => {
