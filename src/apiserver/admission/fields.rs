@@ -121,15 +121,21 @@ pub fn admit(
 
 /// Checks a create or update body for duplicate fields. Under Strict a body with any fails
 /// with every strict problem of the body, in document order; under Warn the duplicates come
-/// back as warnings (unknown fields are left to [`admit`]). `options` names the write's
-/// options kind (`CreateOptions` or `UpdateOptions`) for an invalid directive's error.
+/// back as warnings (unknown fields are left to [`admit`]). `duplicates` tells whether the
+/// body names any key twice at all (as the handlers' decoding notes it): without, there is
+/// nothing to report and the body is not scanned. `options` names the write's options kind
+/// (`CreateOptions` or `UpdateOptions`) for an invalid directive's error.
 pub fn check_body(
     res: &Resource,
     body: &[u8],
+    duplicates: bool,
     field_validation: &str,
     options: &str,
 ) -> Result<Vec<String>, ApiError> {
     let directive = Directive::validate(field_validation, options)?;
+    if !duplicates {
+        return Ok(Vec::new());
+    }
     let Some(root) = root(res) else { return Ok(Vec::new()) };
     if directive == Directive::Ignore {
         return Ok(Vec::new());
@@ -377,25 +383,31 @@ mod tests {
     fn duplicates_and_unknowns_in_document_order() {
         let body = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","name":"b"},
             "data":{"k":"1","k":"2"},"bogus":{"x":1,"x":2}}"#;
-        let e = check_body(&res("ConfigMap"), body, "Strict", "CreateOptions").unwrap_err();
+        let e = check_body(&res("ConfigMap"), body, true, "Strict", "CreateOptions").unwrap_err();
         assert_eq!(
             e.0.message,
             "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: \
              duplicate field \"metadata.name\", duplicate field \"data.k\", unknown field \"bogus\""
         );
-        let w = check_body(&res("ConfigMap"), body, "", "CreateOptions").unwrap();
+        let w = check_body(&res("ConfigMap"), body, true, "", "CreateOptions").unwrap();
         assert_eq!(w, vec!["duplicate field \"metadata.name\"", "duplicate field \"data.k\""]);
-        assert!(check_body(&res("ConfigMap"), body, "Ignore", "CreateOptions").unwrap().is_empty());
+        assert!(
+            check_body(&res("ConfigMap"), body, true, "Ignore", "CreateOptions")
+                .unwrap()
+                .is_empty()
+        );
         let clean = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"bogus":1}"#;
         assert!(
-            check_body(&res("ConfigMap"), clean, "Strict", "CreateOptions").unwrap().is_empty()
+            check_body(&res("ConfigMap"), clean, true, "Strict", "CreateOptions")
+                .unwrap()
+                .is_empty()
         );
     }
 
     #[test]
     fn list_items_carry_their_index() {
         let body = br#"{"spec":{"containers":[{"name":"a"},{"name":"b","name":"c","imagePullPolicyy":"x"}]}}"#;
-        let e = check_body(&res("Pod"), body, "Strict", "CreateOptions").unwrap_err();
+        let e = check_body(&res("Pod"), body, true, "Strict", "CreateOptions").unwrap_err();
         assert!(
             e.0.message.ends_with(
                 "duplicate field \"spec.containers[1].name\", unknown field \"spec.containers[1].imagePullPolicyy\""
@@ -441,7 +453,7 @@ mod tests {
             seen.insert((r.group.clone(), r.kind.clone()));
             let body = serde_json::to_vec(&d.object).unwrap();
             assert_eq!(
-                check_body(r, &body, "Strict", "CreateOptions").unwrap(),
+                check_body(r, &body, true, "Strict", "CreateOptions").unwrap(),
                 Vec::<String>::new()
             );
             let root = root(r).unwrap();
@@ -453,8 +465,50 @@ mod tests {
     }
 
     #[test]
+    fn skipping_the_scan_without_duplicates_changes_no_answer() {
+        let mut bodies = crate::apiserver::handlers::body::tests::bodies();
+        bodies.extend(
+            [
+                r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"k":"1"},"bogus":1}"#,
+                r#"{"kind":"ConfigMap","metadata":{"name":"a","labels":{"x":"1","x":"2"}},"extra":{"y":1,"y":2}}"#,
+                r#"{"metadata":{"name":"a"},"bogus":{"x":1,"x":2},"data":{"k":"1"}}"#,
+                r#"{"spec":{"containers":[{"name":"a","bad":1},{"name":"b","name":"c"}]},"spec":{}}"#,
+                r#"{"spec":{"template":{"spec":{"containers":[{"name":"a","env":[{"name":"A","value":"1","value":"2"}]}]}}}}"#,
+                r#"{"spec":{"selector":{"app":"a","\u0061pp":"b"},"ports":[{"port":80,"port":81}]}}"#,
+                r#"{"stringData":{"p":"1"},"stringData":{"p":"2"},"type":"Opaque"}"#,
+                r#"{"metadata":{"annotations":{"a":"1"},"annotations":{"b":"2"}}}"#,
+            ]
+            .map(String::from),
+        );
+        let kinds = ["ConfigMap", "Pod", "Deployment", "Service", "Secret", "Namespace"];
+        for body in &bodies {
+            // The handlers stop at a body that does not decode.
+            let Ok(decoded) = crate::apiserver::handlers::body::decode(body.as_bytes()) else {
+                continue;
+            };
+            for kind in kinds {
+                for fv in ["", "Warn", "Strict", "Ignore", "bogus"] {
+                    let old = check_body(&res(kind), body.as_bytes(), true, fv, "CreateOptions");
+                    let new = check_body(
+                        &res(kind),
+                        body.as_bytes(),
+                        decoded.duplicates,
+                        fv,
+                        "CreateOptions",
+                    );
+                    match (old, new) {
+                        (Ok(a), Ok(b)) => assert_eq!(a, b, "{kind} {fv} {body}"),
+                        (Err(a), Err(b)) => assert_eq!(a.0, b.0, "{kind} {fv} {body}"),
+                        (a, b) => panic!("{kind} {fv} {body}: {a:?} vs {b:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn unsupported_directive() {
-        let e = check_body(&res("ConfigMap"), b"{}", "strict", "UpdateOptions").unwrap_err();
+        let e = check_body(&res("ConfigMap"), b"{}", false, "strict", "UpdateOptions").unwrap_err();
         assert_eq!(
             e.0.message,
             "UpdateOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value: \"strict\": \

@@ -78,16 +78,21 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
     if t.res.namespaced && t.namespace.is_none() {
         return Err(ApiError::no_route());
     }
-    let obj = parse_body(
+    let decoded = parse_body(
         &body,
         &format!(
             "{} in version \"{}\" cannot be handled as a {}",
             t.res.kind, t.res.version, t.res.kind
         ),
     )?;
-    let body_warnings =
-        admission::fields::check_body(&t.res, &body, &q.field_validation, "CreateOptions")?;
-    let (key, mut obj) = prepare(server, t, obj)?;
+    let body_warnings = admission::fields::check_body(
+        &t.res,
+        &body,
+        decoded.duplicates,
+        &q.field_validation,
+        "CreateOptions",
+    )?;
+    let (key, mut obj) = prepare(server, t, decoded.value)?;
     let mut attrs = Attributes {
         server,
         res: &t.res,
