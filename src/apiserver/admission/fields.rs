@@ -15,7 +15,7 @@
 
 use super::Attributes;
 use crate::apiserver::error::ApiError;
-use crate::apiserver::registry::Resource;
+use crate::apiserver::registry::{self, Resource};
 use crate::apiserver::schema::{self, FieldTree, Key, Node};
 use crate::object::Status;
 use crate::object::status::StatusCause;
@@ -23,6 +23,7 @@ use crate::patch::PatchType;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The effective `fieldValidation` directive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +81,17 @@ fn root(res: &Resource) -> Option<&'static str> {
     if !res.builtin {
         return None;
     }
-    schema::builtin().root(&res.group, &res.version, &res.kind)
+    // The served resources are the registry's own: their roots are looked up once, by
+    // position (a copy of a resource is looked up by name).
+    static ROOTS: OnceLock<Vec<Option<&'static str>>> = OnceLock::new();
+    let all = registry::builtin();
+    let roots = ROOTS.get_or_init(|| {
+        all.iter().map(|r| schema::builtin().root(&r.group, &r.version, &r.kind)).collect()
+    });
+    match all.iter().position(|r| std::ptr::eq(&**r, res)) {
+        Some(i) => roots.get(i).copied().flatten(),
+        None => schema::builtin().root(&res.group, &res.version, &res.kind),
+    }
 }
 
 /// `<Kind> in version "<v>" cannot be handled as a <Kind>: strict decoding error: …`.
@@ -339,7 +350,7 @@ impl<'de> Visitor<'de> for Scan<'_, '_> {
         loop {
             let len = self.path.len();
             if !matches!(item, Mode::Skip) {
-                self.path.push_str(&format!("[{i}]"));
+                schema::push_index(self.path, i);
             }
             let more = seq.next_element_seed(self.child(item))?.is_some();
             self.path.truncate(len);
