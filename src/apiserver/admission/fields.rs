@@ -5,7 +5,9 @@
 //! decoding drops them) by the admission step [`admit`], walking the decoded object against
 //! the generated field tree ([`crate::apiserver::schema`]). Duplicate fields only
 //! show in the raw body, so the handlers call [`check_body`] (a serde visitor over the bytes,
-//! recording both kinds of problem in document order, as kube's strict decoder does).
+//! recording both kinds of problem in document order, as kube's strict decoder does); the
+//! handlers' one decoding of the body notes whether any key is given twice
+//! ([`crate::apiserver::handlers::body`]), and a body without is not scanned again.
 //! PATCH reports problems in the patched result the way kube-apiserver does per patch type:
 //! [`check_patch`].
 //!
