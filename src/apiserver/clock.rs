@@ -66,6 +66,22 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// The 36-character UUID text of the 128 bits `hi ++ lo`: lowercase hex digits grouped
+/// 8-4-4-4-12 (written digit by digit: a uid is made for every create).
+fn uuid_text(hi: u64, lo: u64) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for i in 0..32 {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        let word = if i < 16 { hi } else { lo };
+        let digit = (word >> (60 - 4 * (i % 16))) & 0xf;
+        out.push(char::from(HEX[digit as usize]));
+    }
+    out
+}
+
 /// A source of object uids and random name suffixes.
 pub trait UidSource: Send + Sync + 'static {
     /// 64 fresh bits.
@@ -76,14 +92,7 @@ pub trait UidSource: Send + Sync + 'static {
         let (a, b) = (self.next_u64(), self.next_u64());
         let b = (b & 0x0fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
         let a = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xffff,
-            b >> 48,
-            b & 0xffff_ffff_ffff
-        )
+        uuid_text(a, b)
     }
 
     /// The five-character suffix kube-apiserver appends to `generateName`.
@@ -197,6 +206,25 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
         assert_eq!(SeededUids::new(1).name_suffix().len(), 5);
+    }
+
+    #[test]
+    fn uuid_text_matches_the_formatted_groups() {
+        let uids = SeededUids::new(42);
+        let mut cases =
+            vec![(0, 0), (u64::MAX, u64::MAX), (0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210)];
+        cases.extend((0..500).map(|_| (uids.next_u64(), uids.next_u64())));
+        for (a, b) in cases {
+            let want = format!(
+                "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+                a >> 32,
+                (a >> 16) & 0xffff,
+                a & 0xffff,
+                b >> 48,
+                b & 0xffff_ffff_ffff
+            );
+            assert_eq!(uuid_text(a, b), want);
+        }
     }
 
     #[test]

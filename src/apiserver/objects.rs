@@ -51,15 +51,15 @@ pub fn check_type(res: &Resource, obj: &mut Value) -> Result<(), ApiError> {
     let Some(map) = obj.as_object_mut() else {
         return Err(ApiError::bad_request("the body of the request was not a JSON object"));
     };
-    let want_av = res.api_version();
     match map.get("apiVersion").and_then(Value::as_str) {
         None | Some("") => {
-            map.insert("apiVersion".into(), Value::String(want_av));
+            map.insert("apiVersion".into(), Value::String(res.api_version()));
         }
-        Some(av) if av == want_av => {}
+        Some(av) if res.is_api_version(av) => {}
         Some(av) => {
             return Err(ApiError::bad_request(format!(
-                "the API version in the data ({av}) does not match the expected API version ({want_av})"
+                "the API version in the data ({av}) does not match the expected API version ({})",
+                res.api_version()
             )));
         }
     }

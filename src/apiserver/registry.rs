@@ -51,6 +51,16 @@ impl Resource {
         }
     }
 
+    /// True when `av` is [`Resource::api_version`] (compared without building it).
+    pub fn is_api_version(&self, av: &str) -> bool {
+        if self.group.is_empty() {
+            return av == self.version;
+        }
+        av.strip_prefix(self.group.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|v| v == self.version)
+    }
+
     /// The storage key's resource part: `configmaps` or `deployments.apps`.
     pub fn group_resource(&self) -> String {
         if self.group.is_empty() {
@@ -253,6 +263,28 @@ pub fn group_versions(resources: &[Arc<Resource>]) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_api_version_agrees_with_api_version() {
+        let candidates = [
+            "",
+            "v1",
+            "v2",
+            "/v1",
+            "apps/v1",
+            "apps/v1/",
+            "apps//v1",
+            "appsv1",
+            "batch/v1",
+            "autoscaling/v2",
+        ];
+        for r in builtin() {
+            assert!(r.is_api_version(&r.api_version()), "{}", r.api_version());
+            for c in candidates {
+                assert_eq!(r.is_api_version(c), c == r.api_version(), "{} vs {c}", r.api_version());
+            }
+        }
+    }
 
     #[test]
     fn prune_allowlist_kinds_are_builtin() {

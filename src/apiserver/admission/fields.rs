@@ -5,7 +5,9 @@
 //! decoding drops them) by the admission step [`admit`], walking the decoded object against
 //! the generated field tree ([`crate::apiserver::schema`]). Duplicate fields only
 //! show in the raw body, so the handlers call [`check_body`] (a serde visitor over the bytes,
-//! recording both kinds of problem in document order, as kube's strict decoder does).
+//! recording both kinds of problem in document order, as kube's strict decoder does); the
+//! handlers' one decoding of the body notes whether any key is given twice
+//! ([`crate::apiserver::handlers::body`]), and a body without is not scanned again.
 //! PATCH reports problems in the patched result the way kube-apiserver does per patch type:
 //! [`check_patch`].
 //!
@@ -15,7 +17,7 @@
 
 use super::Attributes;
 use crate::apiserver::error::ApiError;
-use crate::apiserver::registry::Resource;
+use crate::apiserver::registry::{self, Resource};
 use crate::apiserver::schema::{self, FieldTree, Key, Node};
 use crate::object::Status;
 use crate::object::status::StatusCause;
@@ -23,6 +25,7 @@ use crate::patch::PatchType;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The effective `fieldValidation` directive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +83,17 @@ fn root(res: &Resource) -> Option<&'static str> {
     if !res.builtin {
         return None;
     }
-    schema::builtin().root(&res.group, &res.version, &res.kind)
+    // The served resources are the registry's own: their roots are looked up once, by
+    // position (a copy of a resource is looked up by name).
+    static ROOTS: OnceLock<Vec<Option<&'static str>>> = OnceLock::new();
+    let all = registry::builtin();
+    let roots = ROOTS.get_or_init(|| {
+        all.iter().map(|r| schema::builtin().root(&r.group, &r.version, &r.kind)).collect()
+    });
+    match all.iter().position(|r| std::ptr::eq(&**r, res)) {
+        Some(i) => roots.get(i).copied().flatten(),
+        None => schema::builtin().root(&res.group, &res.version, &res.kind),
+    }
 }
 
 /// `<Kind> in version "<v>" cannot be handled as a <Kind>: strict decoding error: …`.
@@ -121,15 +134,21 @@ pub fn admit(
 
 /// Checks a create or update body for duplicate fields. Under Strict a body with any fails
 /// with every strict problem of the body, in document order; under Warn the duplicates come
-/// back as warnings (unknown fields are left to [`admit`]). `options` names the write's
-/// options kind (`CreateOptions` or `UpdateOptions`) for an invalid directive's error.
+/// back as warnings (unknown fields are left to [`admit`]). `duplicates` tells whether the
+/// body names any key twice at all (as the handlers' decoding notes it): without, there is
+/// nothing to report and the body is not scanned. `options` names the write's options kind
+/// (`CreateOptions` or `UpdateOptions`) for an invalid directive's error.
 pub fn check_body(
     res: &Resource,
     body: &[u8],
+    duplicates: bool,
     field_validation: &str,
     options: &str,
 ) -> Result<Vec<String>, ApiError> {
     let directive = Directive::validate(field_validation, options)?;
+    if !duplicates {
+        return Ok(Vec::new());
+    }
     let Some(root) = root(res) else { return Ok(Vec::new()) };
     if directive == Directive::Ignore {
         return Ok(Vec::new());
@@ -333,7 +352,7 @@ impl<'de> Visitor<'de> for Scan<'_, '_> {
         loop {
             let len = self.path.len();
             if !matches!(item, Mode::Skip) {
-                self.path.push_str(&format!("[{i}]"));
+                schema::push_index(self.path, i);
             }
             let more = seq.next_element_seed(self.child(item))?.is_some();
             self.path.truncate(len);
@@ -377,25 +396,31 @@ mod tests {
     fn duplicates_and_unknowns_in_document_order() {
         let body = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","name":"b"},
             "data":{"k":"1","k":"2"},"bogus":{"x":1,"x":2}}"#;
-        let e = check_body(&res("ConfigMap"), body, "Strict", "CreateOptions").unwrap_err();
+        let e = check_body(&res("ConfigMap"), body, true, "Strict", "CreateOptions").unwrap_err();
         assert_eq!(
             e.0.message,
             "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: \
              duplicate field \"metadata.name\", duplicate field \"data.k\", unknown field \"bogus\""
         );
-        let w = check_body(&res("ConfigMap"), body, "", "CreateOptions").unwrap();
+        let w = check_body(&res("ConfigMap"), body, true, "", "CreateOptions").unwrap();
         assert_eq!(w, vec!["duplicate field \"metadata.name\"", "duplicate field \"data.k\""]);
-        assert!(check_body(&res("ConfigMap"), body, "Ignore", "CreateOptions").unwrap().is_empty());
+        assert!(
+            check_body(&res("ConfigMap"), body, true, "Ignore", "CreateOptions")
+                .unwrap()
+                .is_empty()
+        );
         let clean = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"bogus":1}"#;
         assert!(
-            check_body(&res("ConfigMap"), clean, "Strict", "CreateOptions").unwrap().is_empty()
+            check_body(&res("ConfigMap"), clean, true, "Strict", "CreateOptions")
+                .unwrap()
+                .is_empty()
         );
     }
 
     #[test]
     fn list_items_carry_their_index() {
         let body = br#"{"spec":{"containers":[{"name":"a"},{"name":"b","name":"c","imagePullPolicyy":"x"}]}}"#;
-        let e = check_body(&res("Pod"), body, "Strict", "CreateOptions").unwrap_err();
+        let e = check_body(&res("Pod"), body, true, "Strict", "CreateOptions").unwrap_err();
         assert!(
             e.0.message.ends_with(
                 "duplicate field \"spec.containers[1].name\", unknown field \"spec.containers[1].imagePullPolicyy\""
@@ -441,7 +466,7 @@ mod tests {
             seen.insert((r.group.clone(), r.kind.clone()));
             let body = serde_json::to_vec(&d.object).unwrap();
             assert_eq!(
-                check_body(r, &body, "Strict", "CreateOptions").unwrap(),
+                check_body(r, &body, true, "Strict", "CreateOptions").unwrap(),
                 Vec::<String>::new()
             );
             let root = root(r).unwrap();
@@ -453,8 +478,50 @@ mod tests {
     }
 
     #[test]
+    fn skipping_the_scan_without_duplicates_changes_no_answer() {
+        let mut bodies = crate::apiserver::handlers::body::tests::bodies();
+        bodies.extend(
+            [
+                r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"k":"1"},"bogus":1}"#,
+                r#"{"kind":"ConfigMap","metadata":{"name":"a","labels":{"x":"1","x":"2"}},"extra":{"y":1,"y":2}}"#,
+                r#"{"metadata":{"name":"a"},"bogus":{"x":1,"x":2},"data":{"k":"1"}}"#,
+                r#"{"spec":{"containers":[{"name":"a","bad":1},{"name":"b","name":"c"}]},"spec":{}}"#,
+                r#"{"spec":{"template":{"spec":{"containers":[{"name":"a","env":[{"name":"A","value":"1","value":"2"}]}]}}}}"#,
+                r#"{"spec":{"selector":{"app":"a","\u0061pp":"b"},"ports":[{"port":80,"port":81}]}}"#,
+                r#"{"stringData":{"p":"1"},"stringData":{"p":"2"},"type":"Opaque"}"#,
+                r#"{"metadata":{"annotations":{"a":"1"},"annotations":{"b":"2"}}}"#,
+            ]
+            .map(String::from),
+        );
+        let kinds = ["ConfigMap", "Pod", "Deployment", "Service", "Secret", "Namespace"];
+        for body in &bodies {
+            // The handlers stop at a body that does not decode.
+            let Ok(decoded) = crate::apiserver::handlers::body::decode(body.as_bytes()) else {
+                continue;
+            };
+            for kind in kinds {
+                for fv in ["", "Warn", "Strict", "Ignore", "bogus"] {
+                    let old = check_body(&res(kind), body.as_bytes(), true, fv, "CreateOptions");
+                    let new = check_body(
+                        &res(kind),
+                        body.as_bytes(),
+                        decoded.duplicates,
+                        fv,
+                        "CreateOptions",
+                    );
+                    match (old, new) {
+                        (Ok(a), Ok(b)) => assert_eq!(a, b, "{kind} {fv} {body}"),
+                        (Err(a), Err(b)) => assert_eq!(a.0, b.0, "{kind} {fv} {body}"),
+                        (a, b) => panic!("{kind} {fv} {body}: {a:?} vs {b:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn unsupported_directive() {
-        let e = check_body(&res("ConfigMap"), b"{}", "strict", "UpdateOptions").unwrap_err();
+        let e = check_body(&res("ConfigMap"), b"{}", false, "strict", "UpdateOptions").unwrap_err();
         assert_eq!(
             e.0.message,
             "UpdateOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value: \"strict\": \

@@ -87,8 +87,11 @@ pub enum PathError {
 
 /// Refuses path tricks: dot segments, percent-encoded `/`, `\` or `.`, control characters.
 pub fn check_path(path: &str) -> Result<(), PathError> {
-    let lower = path.to_ascii_lowercase();
-    let bad_encoding = ["%2f", "%5c", "%2e", "%00"].iter().any(|e| lower.contains(e));
+    // Every refused encoding starts with `%`: a path without one is not lower-cased.
+    let bad_encoding = path.contains('%') && {
+        let lower = path.to_ascii_lowercase();
+        ["%2f", "%5c", "%2e", "%00"].iter().any(|e| lower.contains(e))
+    };
     let bad_segment = path.split('/').any(|s| s == "." || s == ".." || s.contains('\\'));
     if bad_encoding || bad_segment || path.chars().any(|c| c.is_control()) {
         return Err(PathError::Path(path.to_string()));
@@ -152,7 +155,11 @@ pub fn from_request(
     a.subresource = parts.get(2..).map(|s| s.join("/")).unwrap_or_default();
     let mut watch = false;
     let mut name_selector = None;
-    if let Some(q) = query {
+    // Only `watch` and `fieldSelector` matter here: a query naming neither, even encoded
+    // (`%`), is not decoded.
+    if let Some(q) =
+        query.filter(|q| q.contains('%') || q.contains("watch") || q.contains("fieldSelector"))
+    {
         for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
             match k.as_ref() {
                 "watch" => watch = matches!(v.as_ref(), "true" | "1" | "True"),
@@ -230,6 +237,64 @@ mod tests {
         }
         let m = Method::from_bytes(b"DeLeTe").unwrap();
         assert!(from_request(&m, "/api/v1/namespaces/dev/pods/x", None).is_err());
+    }
+
+    #[test]
+    fn queries_and_paths_without_the_watched_words_read_the_same() {
+        // The words, plain or encoded, in key or value position, and queries without them.
+        let queries = [
+            None,
+            Some(""),
+            Some("fieldManager=kubectl-client-side-apply&fieldValidation=Strict"),
+            Some("watch=true"),
+            Some("watch=1&resourceVersion=5"),
+            Some("w%61tch=true"),
+            Some("watch=tru%65"),
+            Some("fieldSelector=metadata.name%3Dx"),
+            Some("fieldSelector=metadata.name=y,spec.x=1"),
+            Some("field%53elector=metadata.name=z"),
+            Some("limit=500&watch+=true"),
+            Some("labelSelector=app%3Dwatch"),
+            Some("timeoutSeconds=5&allowWatchBookmarks=true&watch=True"),
+        ];
+        let paths = ["/api/v1/pods", "/api/v1/namespaces/dev/pods/p", "/apis/apps/v1/deployments"];
+        for path in paths {
+            for q in queries {
+                let got = from_request(&Method::GET, path, q).unwrap();
+                // What the query means when decoded in full.
+                let pairs: Vec<(String, String)> = q
+                    .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                    .unwrap_or_default();
+                // The last `watch` decides.
+                let watch = pairs
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == "watch")
+                    .is_some_and(|(_, v)| matches!(v.as_str(), "true" | "1" | "True"));
+                let named = path.ends_with("/p");
+                let want = match (named, watch) {
+                    (true, true) => "watch",
+                    (true, false) => "get",
+                    (false, true) => "watch",
+                    (false, false) => "list",
+                };
+                assert_eq!(got.verb, want, "{path} {q:?}");
+                let selected = pairs
+                    .iter()
+                    .filter(|(k, _)| k == "fieldSelector")
+                    .flat_map(|(_, v)| v.split(','))
+                    .filter_map(|t| t.strip_prefix("metadata.name="))
+                    .last();
+                let want_name = if named { "p" } else { selected.unwrap_or_default() };
+                assert_eq!(got.name, want_name, "{path} {q:?}");
+            }
+        }
+        for p in ["/api/v1/a%2Fb", "/api/v1/A%2fB", "/api/v1/%5C", "/api/v1/x%00", "/api/v1/%2E"] {
+            assert!(check_path(p).is_err(), "{p}");
+        }
+        for p in ["/api/v1/a%20b", "/api/v1/pods", "/api/v1/100%", "/api/v1/%2"] {
+            assert!(check_path(p).is_ok(), "{p}");
+        }
     }
 
     #[test]

@@ -22,6 +22,24 @@ pub fn storage(res: &Resource) -> Option<Arc<Resource>> {
     if !res.builtin || res.custom.is_some() {
         return None;
     }
+    // Asked on every read and write: most resources are served in one version only, which a
+    // short list of the others answers.
+    static SEVERAL: std::sync::OnceLock<Vec<(&'static str, &'static str)>> =
+        std::sync::OnceLock::new();
+    let several = SEVERAL.get_or_init(|| {
+        let all = registry::builtin();
+        let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+        for r in all {
+            let versions = all.iter().filter(|o| o.group == r.group && o.plural == r.plural);
+            if versions.count() > 1 && !out.contains(&(r.group.as_str(), r.plural.as_str())) {
+                out.push((r.group.as_str(), r.plural.as_str()));
+            }
+        }
+        out
+    });
+    if !several.iter().any(|&(g, p)| g == res.group && p == res.plural) {
+        return None;
+    }
     registry::builtin()
         .iter()
         .find(|r| r.group == res.group && r.plural == res.plural)

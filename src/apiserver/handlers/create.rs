@@ -21,7 +21,13 @@ pub fn check_namespace_open(server: &ApiServer, ns: &str) -> Result<()> {
         .get(&Key::new("namespaces", "", ns))
         .map_err(|e| ApiError::from_store(e, &nsres, ns))?
         .ok_or_else(|| ApiError::not_found(&nsres, ns))?;
-    // Only the deletion mark is needed; a partial decode keeps every create cheap.
+    // Only the deletion mark is needed. Stored objects are serde_json's compact encoding,
+    // which writes a key's plain ASCII verbatim: without the quoted key anywhere in the text
+    // there is no mark, and the decode below is skipped for every create.
+    if !mentions(&stored.json, b"\"deletionTimestamp\"") {
+        return Ok(());
+    }
+    // A partial decode keeps the rest cheap.
     #[derive(serde::Deserialize)]
     struct Marked {
         metadata: Mark,
@@ -56,6 +62,18 @@ pub fn check_namespace_open(server: &ApiServer, ns: &str) -> Result<()> {
     Ok(())
 }
 
+/// True when `needle` occurs in `haystack`.
+fn mentions(haystack: &[u8], needle: &[u8]) -> bool {
+    // Probing for the second byte skips the frequent `"` that starts a quoted key.
+    let at = usize::from(needle.len() > 1);
+    let Some(&probe) = needle.get(at) else { return true };
+    haystack
+        .iter()
+        .enumerate()
+        .skip(at)
+        .any(|(i, &b)| b == probe && haystack.get(i - at..).is_some_and(|h| h.starts_with(needle)))
+}
+
 /// Prepares an object for creation under `t` (shared with PUT-less creates such as replace --force).
 pub fn prepare(server: &ApiServer, t: &Target, mut obj: Value) -> Result<(Key, Value)> {
     objects::check_type(&t.res, &mut obj)?;
@@ -78,16 +96,21 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
     if t.res.namespaced && t.namespace.is_none() {
         return Err(ApiError::no_route());
     }
-    let obj = parse_body(
+    let decoded = parse_body(
         &body,
         &format!(
             "{} in version \"{}\" cannot be handled as a {}",
             t.res.kind, t.res.version, t.res.kind
         ),
     )?;
-    let body_warnings =
-        admission::fields::check_body(&t.res, &body, &q.field_validation, "CreateOptions")?;
-    let (key, mut obj) = prepare(server, t, obj)?;
+    let body_warnings = admission::fields::check_body(
+        &t.res,
+        &body,
+        decoded.duplicates,
+        &q.field_validation,
+        "CreateOptions",
+    )?;
+    let (key, mut obj) = prepare(server, t, decoded.value)?;
     let mut attrs = Attributes {
         server,
         res: &t.res,
@@ -124,4 +147,27 @@ pub fn create(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
         server.store().create(&key, obj).map_err(|e| ApiError::from_store(e, &t.res, &key.name))?;
     let json = conversion::to_served(&t.res, stored.json);
     Ok(with_warnings(json_response(StatusCode::CREATED, json), &warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_finds_a_quoted_key_anywhere() {
+        let key = b"\"deletionTimestamp\"";
+        assert!(mentions(br#"{"metadata":{"deletionTimestamp":"x"}}"#, key));
+        assert!(mentions(br#""deletionTimestamp""#, key));
+        assert!(mentions(br#"{"a":"x","deletionTimestamp":null}"#, key));
+        assert!(!mentions(br#"{"metadata":{"deletionTimestam":"x"}}"#, key));
+        assert!(!mentions(br#"{"metadata":{"name":"deletionTimestampx"}}"#, key));
+        assert!(!mentions(br#"{"deletionTimestamp":1}"#, b"\"deletionTimestamp\"\""));
+        assert!(!mentions(br#"{"deletionGracePeriodSeconds":1,"d":"deletion"}"#, key));
+        assert!(!mentions(b"", key));
+        assert!(!mentions(b"\"", key));
+        assert!(mentions(b"ab", b"b"));
+        assert!(mentions(b"ab", b"a"));
+        assert!(!mentions(b"ab", b"c"));
+        assert!(mentions(b"ab", b""));
+    }
 }

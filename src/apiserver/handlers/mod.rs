@@ -1,6 +1,7 @@
 //! One module per verb. Every handler takes the parsed [`Target`](super::request::Target) and
 //! [`Query`](super::request::Query) and returns a response or a `Status` error; none panics.
 
+pub mod body;
 pub mod create;
 pub mod delete;
 pub mod get;
@@ -34,12 +35,13 @@ pub fn value_response(code: StatusCode, v: &Value) -> Response {
     json_response(code, Bytes::from(serde_json::to_vec(v).unwrap_or_default()))
 }
 
-/// Parses a request body as a JSON object (YAML is not accepted, as upstream without SSA).
-pub fn parse_body(body: &[u8], what: &str) -> Result<Value> {
+/// Parses a request body as JSON (YAML is not accepted, as upstream without SSA), noting
+/// whether it names a key twice.
+pub fn parse_body(body: &[u8], what: &str) -> Result<body::Decoded> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("the body of the request was empty"));
     }
-    serde_json::from_slice(body).map_err(|e| {
+    body::decode(body).map_err(|e| {
         ApiError::bad_request(format!("{what}: error decoding request body as JSON: {e}"))
     })
 }

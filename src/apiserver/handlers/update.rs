@@ -152,9 +152,15 @@ pub fn update(server: &ApiServer, t: &Target, q: &Query, body: Bytes) -> Result<
         "{} in version \"{}\" cannot be handled as a {}",
         t.res.kind, t.res.version, t.res.kind
     );
-    let mut obj = parse_body(&body, &what)?;
-    let body_warnings =
-        admission::fields::check_body(&t.res, &body, &q.field_validation, "UpdateOptions")?;
+    let decoded = parse_body(&body, &what)?;
+    let body_warnings = admission::fields::check_body(
+        &t.res,
+        &body,
+        decoded.duplicates,
+        &q.field_validation,
+        "UpdateOptions",
+    )?;
+    let mut obj = decoded.value;
     if t.sub.as_deref() != Some("scale") {
         objects::check_type(&t.res, &mut obj)?;
         objects::check_namespace(t, &mut obj)?;

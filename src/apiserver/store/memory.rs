@@ -208,6 +208,15 @@ impl Inner {
     /// Stores `version` under `key`, creating the table when missing; returns the table's
     /// place.
     fn put(&mut self, key: &Key, version: Version) -> Arc<Place> {
+        // Looked up before `entry`, which would copy the names for every write.
+        if let Some(table) = self
+            .tables
+            .get_mut(key.resource.as_str())
+            .and_then(|by_ns| by_ns.get_mut(key.namespace.as_str()))
+        {
+            table.objects.replace(version);
+            return table.place.clone();
+        }
         let by_ns = self.tables.entry(key.resource.as_str().into()).or_default();
         let table = by_ns.entry(key.namespace.as_str().into()).or_insert_with(|| Table {
             place: Arc::new(Place {

@@ -55,7 +55,13 @@ pub fn labels(errs: &mut Errs, labels: Option<&Map<String, Value>>, field: &str)
 pub fn annotations(errs: &mut Errs, annotations: Option<&Map<String, Value>>, field: &str) {
     let Some(a) = annotations else { return };
     for k in a.keys() {
-        for msg in names::qualified_name(&k.to_lowercase()) {
+        // Lower-casing changes only keys with capitals or beyond ASCII: others are used as is.
+        let lower = if k.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(k.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(k.as_str())
+        };
+        for msg in names::qualified_name(&lower) {
             errs.invalid(field, &quote(k), &msg);
         }
     }

@@ -85,10 +85,9 @@ fn qualified_chars(s: &str) -> bool {
 /// `IsQualifiedName`: label keys, annotation keys (lower-cased first), finalizers.
 pub fn qualified_name(s: &str) -> Vec<String> {
     let mut errs = Vec::new();
-    let parts: Vec<&str> = s.split('/').collect();
-    let name = match parts.as_slice() {
-        [name] => *name,
-        [prefix, name] => {
+    let name = match s.split_once('/') {
+        None => s,
+        Some((prefix, name)) if !name.contains('/') => {
             if prefix.is_empty() {
                 errs.push("prefix part must be non-empty".into());
             } else {
@@ -96,9 +95,9 @@ pub fn qualified_name(s: &str) -> Vec<String> {
                     dns1123_subdomain(prefix).into_iter().map(|m| format!("prefix part {m}")),
                 );
             }
-            *name
+            name
         }
-        _ => {
+        Some(_) => {
             return vec![format!(
                 "a qualified name {QUALIFIED_NAME_MSG} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
             )];
@@ -175,5 +174,44 @@ mod tests {
         assert!(config_map_key("app.properties").is_empty());
         assert!(!config_map_key("a b").is_empty());
         assert_eq!(path_segment("a/b"), vec!["may not contain '/'".to_string()]);
+    }
+
+    #[test]
+    fn qualified_name_messages_per_part() {
+        let long = "n".repeat(64);
+        let cases: Vec<(String, Vec<String>)> = vec![
+            ("a".into(), vec![]),
+            ("example.com/a".into(), vec![]),
+            ("/a".into(), vec!["prefix part must be non-empty".into()]),
+            (
+                "a/".into(),
+                vec![
+                    "name part must be non-empty".into(),
+                    format!("name part {QUALIFIED_NAME_MSG}"),
+                ],
+            ),
+            (
+                "".into(),
+                vec![
+                    "name part must be non-empty".into(),
+                    format!("name part {QUALIFIED_NAME_MSG}"),
+                ],
+            ),
+            (format!("a/{long}"), vec![format!("name part {}", max_len(63))]),
+            (
+                "Ex.com/a".into(),
+                dns1123_subdomain("Ex.com").iter().map(|m| format!("prefix part {m}")).collect(),
+            ),
+        ];
+        for (name, want) in cases {
+            assert_eq!(qualified_name(&name), want, "{name:?}");
+        }
+        for name in ["a/b/c", "//", "a//b", "/a/"] {
+            let errs = qualified_name(name);
+            assert_eq!(errs.len(), 1, "{name:?}");
+            assert!(errs[0].ends_with(
+                "with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+            ));
+        }
     }
 }
