@@ -208,10 +208,12 @@ impl Discovery {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let body = serde_json::json!({"kind": "KctlDiscoveryCache", "resources": self.all});
+        let body =
+            CacheFile { kind: CACHE_KIND.into(), resources: std::borrow::Cow::Borrowed(&self.all) };
+        let Ok(body) = serde_json::to_vec(&body) else { return };
         // Write then rename, so a concurrent reader never sees half a file.
         let tmp = dir.join(format!(".{CACHE_FILE}.{}", std::process::id()));
-        if std::fs::write(&tmp, body.to_string()).is_ok() && std::fs::rename(&tmp, file).is_err() {
+        if std::fs::write(&tmp, body).is_ok() && std::fs::rename(&tmp, file).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
@@ -299,8 +301,18 @@ fn read_cache(file: &Path) -> Option<Vec<ApiResource>> {
         return None;
     }
     let text = std::fs::read(file).ok()?;
-    let v: Value = serde_json::from_slice(&text).ok()?;
-    serde_json::from_value(v.get("resources")?.clone()).ok()
+    let cache: CacheFile<'static> = serde_json::from_slice(&text).ok()?;
+    (cache.kind == CACHE_KIND).then(|| cache.resources.into_owned())
+}
+
+/// The kind written into the discovery cache file.
+const CACHE_KIND: &str = "KctlDiscoveryCache";
+
+/// The discovery cache file: every version of every resource.
+#[derive(Serialize, Deserialize)]
+struct CacheFile<'a> {
+    kind: std::borrow::Cow<'a, str>,
+    resources: std::borrow::Cow<'a, [ApiResource]>,
 }
 
 /// Fetches discovery from the server: aggregated when the server offers it, else legacy.

@@ -202,6 +202,9 @@ pub async fn run(mut args: ApplyArgs, ctx: &Ctx) -> Result<Exit, CliError> {
         }
     }
     plan.output.print_objects(ctx, applied.into_iter().map(|(_, a)| a.object).collect());
+    // The command ends here and the process with it: freeing a large set object by object
+    // would only delay the exit.
+    std::mem::forget(objects);
     match errors.len() {
         0 => Ok(Exit::Success),
         _ => Err(CliError::Many(errors)),

@@ -309,7 +309,15 @@ pub(crate) struct Part {
 
 /// Decodes and checks a YAML text whose document indexes start at 0.
 pub(crate) fn decode_yaml_part(name: &str, text: &str) -> Part {
-    let (docs, y11, syntax) = yaml::decode_stream(text);
+    let mut manifests = Vec::new();
+    let mut errors = Vec::new();
+    let mut documents = 0;
+    let (y11, syntax) = yaml::decode_each(text, |doc| {
+        documents += 1;
+        if let Some(root) = doc.root {
+            check_document(name, doc.index, root, &mut manifests, &mut errors);
+        }
+    });
     let warnings = y11
         .into_iter()
         .map(|w| Warning {
@@ -317,13 +325,6 @@ pub(crate) fn decode_yaml_part(name: &str, text: &str) -> Part {
             message: w.message,
         })
         .collect();
-    let documents = docs.len();
-    let mut manifests = Vec::with_capacity(documents);
-    let mut errors = Vec::new();
-    for doc in docs {
-        let Some(root) = doc.root else { continue };
-        check_document(name, doc.index, root, &mut manifests, &mut errors);
-    }
     let syntax = syntax.map(|e| ManifestError::at(name, e.line, e.col, Problem::Syntax(e.message)));
     Part { manifests, warnings, errors, syntax, documents }
 }

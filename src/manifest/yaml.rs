@@ -156,23 +156,42 @@ fn err(line: usize, col: usize, message: impl Into<String>) -> YamlError {
 
 /// Decodes a whole YAML stream. Stops at the first error (the parser cannot resynchronise).
 pub(crate) fn decode_stream(text: &str) -> (Vec<Document>, Vec<Yaml11Warning>, Option<YamlError>) {
+    let mut docs = Vec::new();
+    let (warnings, error) = decode_each(text, |d| docs.push(d));
+    (docs, warnings, error)
+}
+
+/// Decodes a YAML stream, handing each document to `each` as soon as it ends (so a long
+/// stream never holds more than one document's nodes). Stops at the first error.
+pub(crate) fn decode_each(
+    text: &str,
+    mut each: impl FnMut(Document),
+) -> (Vec<Yaml11Warning>, Option<YamlError>) {
     let mut b = Builder::default();
     let parser = Parser::new_from_str(text);
     for item in parser {
-        match item {
+        let ended = match item {
             Ok((event, span)) => {
+                let end = matches!(event, Event::DocumentEnd);
                 if let Err(e) = b.event(event, span) {
-                    return (b.docs, b.warnings, Some(e));
+                    b.docs.drain(..).for_each(&mut each);
+                    return (b.warnings, Some(e));
                 }
+                end
             }
             Err(e) => {
                 let m = e.marker();
                 let message = e.info().lines().next().unwrap_or("invalid YAML").to_string();
-                return (b.docs, b.warnings, Some(err(m.line(), m.col() + 1, message)));
+                b.docs.drain(..).for_each(&mut each);
+                return (b.warnings, Some(err(m.line(), m.col() + 1, message)));
             }
+        };
+        if ended {
+            b.docs.drain(..).for_each(&mut each);
         }
     }
-    (b.docs, b.warnings, None)
+    b.docs.drain(..).for_each(&mut each);
+    (b.warnings, None)
 }
 
 #[derive(Debug)]
