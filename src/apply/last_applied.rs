@@ -265,16 +265,6 @@ mod tests {
 
     /// The plain statement of what the encodings must equal: copy, edit, encode.
     fn encoded_by_copying(manifest: &Value, drop_nulls: bool) -> (String, String) {
-        fn strip(v: &mut Value) {
-            match v {
-                Value::Object(m) => {
-                    m.retain(|_, v| !v.is_null());
-                    m.values_mut().for_each(strip);
-                }
-                Value::Array(a) => a.iter_mut().for_each(strip),
-                _ => {}
-            }
-        }
         let mut copy = manifest.clone();
         meta::set_annotation(&mut copy, LAST_APPLIED_ANNOTATION, "x");
         meta::remove_annotation(&mut copy, LAST_APPLIED_ANNOTATION);
@@ -284,7 +274,7 @@ mod tests {
         let mut body = manifest.clone();
         meta::set_annotation(&mut body, LAST_APPLIED_ANNOTATION, &value);
         if drop_nulls {
-            strip(&mut body);
+            crate::patch::strategic::discard_nulls(&mut body);
         }
         (value, gojson::to_string_nl(&body))
     }

@@ -259,6 +259,13 @@ fn scan(body: &[u8], mode: Mode<'_>) -> Vec<(bool, String)> {
     out
 }
 
+/// True when some object of `body` names a key twice: the same walk as strict validation's,
+/// for checking faster ways of noticing duplicates against it.
+#[cfg(test)]
+pub(crate) fn has_duplicates(body: &[u8]) -> bool {
+    scan(body, Mode::Free).iter().any(|p| p.0)
+}
+
 struct Scan<'a, 't> {
     tree: &'t FieldTree,
     mode: Mode<'t>,

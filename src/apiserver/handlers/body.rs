@@ -123,6 +123,7 @@ impl<'de> Visitor<'de> for DecodeSeed<'_> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::apiserver::admission::fields;
 
     /// Bodies covering every JSON shape, duplicates at several depths, escaped keys and
     /// malformed input.
@@ -175,61 +176,6 @@ pub(crate) mod tests {
         all
     }
 
-    /// Whether any object of `body` names a key twice, by a separate walk over the
-    /// raw tokens (serde_json's own map access, no `Value`).
-    fn has_duplicates(body: &str) -> bool {
-        struct Dups<'a>(&'a mut bool);
-        impl<'de> DeserializeSeed<'de> for Dups<'_> {
-            type Value = ();
-            fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-                d.deserialize_any(self)
-            }
-        }
-        impl<'de> Visitor<'de> for Dups<'_> {
-            type Value = ();
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("json")
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-                Ok(())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-                Ok(())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-                Ok(())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-                Ok(())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<(), E> {
-                Ok(())
-            }
-            fn visit_unit<E>(self) -> Result<(), E> {
-                Ok(())
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
-                while s.next_element_seed(Dups(&mut *self.0))?.is_some() {}
-                Ok(())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
-                let mut seen = Vec::new();
-                while let Some(k) = m.next_key::<String>()? {
-                    if seen.contains(&k) {
-                        *self.0 = true;
-                    }
-                    seen.push(k);
-                    m.next_value_seed(Dups(&mut *self.0))?;
-                }
-                Ok(())
-            }
-        }
-        let mut found = false;
-        let mut de = serde_json::Deserializer::from_str(body);
-        let _ = Dups(&mut found).deserialize(&mut de);
-        found
-    }
-
     #[test]
     fn decodes_exactly_as_serde_json() {
         for body in bodies() {
@@ -252,7 +198,7 @@ pub(crate) mod tests {
                 assert!(d.duplicates, "{body}");
                 continue;
             }
-            assert_eq!(d.duplicates, has_duplicates(&body), "{body}");
+            assert_eq!(d.duplicates, fields::has_duplicates(body.as_bytes()), "{body}");
         }
         let dup = |s: &str| decode(s.as_bytes()).unwrap().duplicates;
         assert!(dup(r#"{"a":{"b":[{"c":{"d":1,"d":1}}]}}"#));

@@ -22,6 +22,7 @@ mod tests;
 
 use serde_json::{Map, Value};
 
+pub(crate) use apply::discard_nulls;
 pub use normalize::sort_merge_lists;
 
 use self::apply::{MergeOptions, merge_map};
