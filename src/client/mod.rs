@@ -388,7 +388,7 @@ impl Client {
         let result = match &self.inner.transport {
             Transport::Http { http, base, parsed, plain, timeout } => {
                 let url = request_url(base, parsed.as_ref(), &req.path);
-                let sent = match self.headers_of(&req) {
+                match self.headers_of(&req) {
                     Err(e) => Err((req.method.clone(), e)),
                     Ok(headers) => match plain {
                         Some(p) => match with_timeout(
@@ -411,8 +411,7 @@ impl Client {
                         },
                         None => self.send_http(http, url, req, headers).await,
                     },
-                };
-                sent
+                }
             }
             Transport::InProcess(svc) => {
                 let svc = match svc.lock() {

@@ -284,7 +284,7 @@ mod tests {
                     .filter(|(k, _)| k == "fieldSelector")
                     .flat_map(|(_, v)| v.split(','))
                     .filter_map(|t| t.strip_prefix("metadata.name="))
-                    .last();
+                    .next_back();
                 let want_name = if named { "p" } else { selected.unwrap_or_default() };
                 assert_eq!(got.name, want_name, "{path} {q:?}");
             }

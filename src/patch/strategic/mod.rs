@@ -22,6 +22,7 @@ mod tests;
 
 use serde_json::{Map, Value};
 
+#[cfg(test)]
 pub(crate) use apply::discard_nulls;
 pub use normalize::sort_merge_lists;
 
