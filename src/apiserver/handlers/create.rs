@@ -64,14 +64,7 @@ pub fn check_namespace_open(server: &ApiServer, ns: &str) -> Result<()> {
 
 /// True when `needle` occurs in `haystack`.
 fn mentions(haystack: &[u8], needle: &[u8]) -> bool {
-    // Probing for the second byte skips the frequent `"` that starts a quoted key.
-    let at = usize::from(needle.len() > 1);
-    let Some(&probe) = needle.get(at) else { return true };
-    haystack
-        .iter()
-        .enumerate()
-        .skip(at)
-        .any(|(i, &b)| b == probe && haystack.get(i - at..).is_some_and(|h| h.starts_with(needle)))
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// Prepares an object for creation under `t` (shared with PUT-less creates such as replace --force).
