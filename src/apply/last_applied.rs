@@ -140,7 +140,11 @@ pub fn encode_without_nulls(v: &Value) -> String {
 /// trailing newline.
 pub fn create_body(manifest: &Value) -> String {
     let value = annotation_value(manifest);
-    gojson::to_string_nl(&annotated(manifest, Some(&value), true))
+    // The body holds the manifest twice, the second time escaped inside the annotation.
+    let mut body =
+        gojson::with_capacity(&annotated(manifest, Some(&value), true), value.len() * 5 / 2);
+    body.push('\n');
+    body
 }
 
 /// `manifest` as kubectl encodes it around the annotation, borrowed rather than copied: with

@@ -64,7 +64,6 @@ pub fn main() -> ExitCode {
     // Client commands run on one thread: their requests are issued by one task (a bounded
     // pool of futures), and keeping the connections' I/O on that thread saves a cross-thread
     // wake-up per request. `serve` handles many connections and gets a worker per core.
-    small_pages_only();
     let mut builder = match cli.command {
         crate::cmd::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
         _ => tokio::runtime::Builder::new_current_thread(),
@@ -87,14 +86,4 @@ pub fn main() -> ExitCode {
             ExitCode::from(err.exit_code())
         }
     }
-}
-
-/// Keeps this process's memory in ordinary pages. The allocator asks for transparent huge
-/// pages, and each first touch of one makes the kernel clear 2 MiB: a command touches little
-/// of each, so clearing them took up to a quarter of a large apply, and a starting server
-/// paid for them before its first answer.
-fn small_pages_only() {
-    // A refusal (an old kernel) changes nothing but speed.
-    #[cfg(target_os = "linux")]
-    let _ = nix::sys::prctl::set_thp_disable(true);
 }

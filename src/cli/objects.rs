@@ -7,14 +7,15 @@ use crate::client::{ApiResource, Client, Discovery};
 use crate::manifest::Manifest;
 use crate::object::meta;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// One manifest object, ready to be sent.
 #[derive(Debug, Clone)]
 pub struct Resolved {
     /// The object, with `metadata.namespace` set for namespaced kinds.
     pub object: Value,
-    /// The resource serving its kind.
-    pub resource: ApiResource,
+    /// The resource serving its kind (shared by every object of that kind).
+    pub resource: Arc<ApiResource>,
     /// Its namespace (namespaced kinds only).
     pub namespace: Option<String>,
     /// Its name (empty for `generateName` objects).
@@ -113,20 +114,31 @@ pub async fn resolve_all(
         .filter(|m| meta::kind(&m.object) == Some("CustomResourceDefinition"))
         .map(|m| m.object.clone())
         .collect();
+    // Large sets hold few kinds: each is looked up once.
+    let mut kinds: Vec<Arc<ApiResource>> = Vec::new();
     for m in manifests {
         let obj = &m.object;
         let api_version = meta::api_version(obj).unwrap_or("");
         let kind = meta::kind(obj).unwrap_or("");
         let name = meta::name(obj).unwrap_or("").to_string();
         let source = m.origin.source.clone();
-        let found = discovery
-            .for_kind_fresh(client, api_version, kind)
-            .await
-            .map_err(crate::cli::connect::client_error)?;
+        let known = kinds.iter().find(|r| r.is_for(api_version, kind)).cloned();
+        let found = match known {
+            Some(r) => Some(r),
+            None => discovery
+                .for_kind_fresh(client, api_version, kind)
+                .await
+                .map_err(crate::cli::connect::client_error)?
+                .map(|r| {
+                    let r = Arc::new(r);
+                    kinds.push(Arc::clone(&r));
+                    r
+                }),
+        };
         let (resource, pending_crd) = match found {
             Some(r) => (r, false),
             None => match from_crds(&crds, api_version, kind) {
-                Some(r) => (r, true),
+                Some(r) => (Arc::new(r), true),
                 None => {
                     errors.push(CliError::message(format!(
                         "resource mapping not found for name: \"{name}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first",

@@ -49,6 +49,12 @@ pub struct ApiResource {
 }
 
 impl ApiResource {
+    /// True when this is the resource for `kind` in `api_version` (`apps/v1`, `v1`).
+    pub fn is_for(&self, api_version: &str, kind: &str) -> bool {
+        let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        self.group == group && self.version == version && self.kind == kind
+    }
+
     /// `apps/v1` or `v1`.
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {
@@ -286,11 +292,7 @@ impl Discovery {
 
     /// The resource serving `kind` in `api_version` (`apps/v1`, `v1`).
     pub fn for_kind(&self, api_version: &str, kind: &str) -> Option<&ApiResource> {
-        let (group, version) = match api_version.rsplit_once('/') {
-            Some((g, v)) => (g, v),
-            None => ("", api_version),
-        };
-        self.all.iter().find(|r| r.group == group && r.version == version && r.kind == kind)
+        self.all.iter().find(|r| r.is_for(api_version, kind))
     }
 }
 

@@ -251,24 +251,43 @@ async fn apply_all(
             .buffer_unordered(plan.concurrency);
         while let Some((i, r)) = stream.next().await {
             results[i] = Some(r);
+            // The lines that are ready go out in one write.
+            let mut lines = String::new();
             while printed < results.len() {
                 let Some(r) = &results[printed] else { break };
-                report(ctx, plan, &objects[printed], r);
+                report(ctx, plan, &objects[printed], r, &mut lines);
                 printed += 1;
+            }
+            if !lines.is_empty() {
+                ctx.io.out(&lines);
             }
         }
     }
     results.into_iter().map(|r| r.unwrap_or_else(|| Err(CliError::Reported(1)))).collect()
 }
 
-fn report(ctx: &Ctx, plan: &Plan, obj: &Resolved, r: &Result<Applied, CliError>) {
+/// Adds an object's result line to `lines`; its warnings go to stderr at once, after the lines
+/// before them.
+fn report(
+    ctx: &Ctx,
+    plan: &Plan,
+    obj: &Resolved,
+    r: &Result<Applied, CliError>,
+    lines: &mut String,
+) {
     let Ok(a) = r else { return };
+    if !a.warnings.is_empty() && !lines.is_empty() {
+        ctx.io.out(&std::mem::take(lines));
+    }
     for w in &a.warnings {
         ctx.io.warn(w);
     }
     if plan.output.prints_lines() {
-        let line = plan.output.result_line(&obj.slash_name(), a.outcome.verb(), plan.opts.dry_run);
-        ctx.io.out(&line);
+        lines.push_str(&plan.output.result_line(
+            &obj.slash_name(),
+            a.outcome.verb(),
+            plan.opts.dry_run,
+        ));
     }
 }
 

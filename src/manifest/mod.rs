@@ -6,6 +6,7 @@
 //! Pure: reads files with `std::fs`, never the network or the terminal.
 
 mod parallel;
+mod quick;
 mod yaml;
 
 use std::fmt;
@@ -540,34 +541,56 @@ fn check_object(name: &str, obj: &Node, path: &str) -> Result<(), ManifestError>
 
 /// Fails where a YAML 1.1 value (`yes`, `0644`) lands in a field that must be a string.
 fn check_strings(name: &str, obj: &Node, path: &str, kind: &str) -> Result<(), ManifestError> {
+    let top = At::Top(path);
     let is_core = obj.get("apiVersion").and_then(Node::as_str) == Some("v1");
     if is_core && (kind == "ConfigMap" || kind == "Secret") {
         for field in ["data", "stringData"] {
             if let Some(n) = obj.get(field) {
-                check_string_values(name, n, &join(path, field))?;
+                check_string_values(name, n, At::Field(&top, field))?;
             }
         }
     }
-    walk(name, obj, path)
+    walk(name, obj, top)
 }
 
-fn check_string_values(name: &str, map: &Node, path: &str) -> Result<(), ManifestError> {
+/// Where a node sits in its object (`spec.template.metadata.labels`), spelled out only for a
+/// message: the walk over every node of a large manifest set builds no text on the way.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    /// The object itself: `""` for a document, `items[3]` for a List item.
+    Top(&'a str),
+    Field(&'a At<'a>, &'a str),
+    Item(&'a At<'a>, usize),
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            At::Top(p) => f.write_str(p),
+            At::Field(At::Top(""), field) => f.write_str(field),
+            At::Field(parent, field) => write!(f, "{parent}.{field}"),
+            At::Item(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+fn check_string_values(name: &str, map: &Node, at: At<'_>) -> Result<(), ManifestError> {
     if let Kind::Map(entries) = &map.kind {
         for (k, v) in entries {
-            check_scalar(name, v, &format!("{path}.{k}"))?;
+            check_scalar(name, v, At::Field(&at, k))?;
         }
     }
     Ok(())
 }
 
-fn check_scalar(name: &str, n: &Node, path: &str) -> Result<(), ManifestError> {
+fn check_scalar(name: &str, n: &Node, at: At<'_>) -> Result<(), ManifestError> {
     if let Kind::Scalar { yaml11: Some(y), .. } = &n.kind {
         return Err(ManifestError::at(
             name,
             n.line,
             n.col,
             Problem::Unquoted {
-                path: path.to_string(),
+                path: at.to_string(),
                 raw: y.raw.clone(),
                 meaning: y.meaning.clone(),
             },
@@ -577,15 +600,15 @@ fn check_scalar(name: &str, n: &Node, path: &str) -> Result<(), ManifestError> {
 }
 
 /// Labels and annotations under any `metadata`, and `env[].value` anywhere.
-fn walk(name: &str, n: &Node, path: &str) -> Result<(), ManifestError> {
+fn walk(name: &str, n: &Node, at: At<'_>) -> Result<(), ManifestError> {
     match &n.kind {
         Kind::Map(entries) => {
             for (k, v) in entries {
-                let p = join(path, k);
+                let here = At::Field(&at, k);
                 if k == "metadata" {
                     for f in ["labels", "annotations"] {
                         if let Some(m) = v.get(f) {
-                            check_string_values(name, m, &format!("{p}.{f}"))?;
+                            check_string_values(name, m, At::Field(&here, f))?;
                         }
                     }
                 }
@@ -594,16 +617,16 @@ fn walk(name: &str, n: &Node, path: &str) -> Result<(), ManifestError> {
                 {
                     for (i, item) in items.iter().enumerate() {
                         if let Some(val) = item.get("value") {
-                            check_scalar(name, val, &format!("{p}[{i}].value"))?;
+                            check_scalar(name, val, At::Field(&At::Item(&here, i), "value"))?;
                         }
                     }
                 }
-                walk(name, v, &p)?;
+                walk(name, v, here)?;
             }
         }
         Kind::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(name, item, &format!("{path}[{i}]"))?;
+                walk(name, item, At::Item(&at, i))?;
             }
         }
         Kind::Scalar { .. } => {}

@@ -3,7 +3,8 @@
 //! that errors and warnings can name a line.
 //!
 //! serde-saphyr resolves values the same way but cannot say where a value came from; this
-//! module drives its event parser (granit-parser) directly and builds a positioned tree.
+//! module drives its event parser (granit-parser) directly and builds a positioned tree. Plain
+//! manifests are read first by [`super::quick`], which gives the same events faster.
 
 use granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
 use serde_json::{Map, Number, Value};
@@ -161,9 +162,23 @@ pub(crate) fn decode_stream(text: &str) -> (Vec<Document>, Vec<Yaml11Warning>, O
     (docs, warnings, error)
 }
 
-/// Decodes a YAML stream, handing each document to `each` as soon as it ends (so a long
-/// stream never holds more than one document's nodes). Stops at the first error.
+/// Decodes a YAML stream, handing its documents to `each`; stops at the first error. The fast
+/// reader ([`super::quick`]) tries first and hands its documents over once the whole stream is
+/// read (it may give up anywhere, and the full parser then starts over); the full parser hands
+/// each document over as soon as it ends.
 pub(crate) fn decode_each(
+    text: &str,
+    each: impl FnMut(Document),
+) -> (Vec<Yaml11Warning>, Option<YamlError>) {
+    if let Some((docs, warnings)) = decode_quick(text) {
+        docs.into_iter().for_each(each);
+        return (warnings, None);
+    }
+    decode_full(text, each)
+}
+
+/// [`decode_each`] through the full parser.
+fn decode_full(
     text: &str,
     mut each: impl FnMut(Document),
 ) -> (Vec<Yaml11Warning>, Option<YamlError>) {
@@ -192,6 +207,32 @@ pub(crate) fn decode_each(
     }
     b.docs.drain(..).for_each(&mut each);
     (b.warnings, None)
+}
+
+/// The documents of a stream that [`super::quick`] reads, with their warnings; `None` when
+/// it cannot, or when anything in the stream is an error (the full parser then says what).
+fn decode_quick(text: &str) -> Option<(Vec<Document>, Vec<Yaml11Warning>)> {
+    let mut b = Builder::default();
+    super::quick::events(text, &mut |event, span| {
+        b.event(event, span).map_err(|_| super::quick::Unsupported)
+    })
+    .ok()?;
+    Some((b.docs, b.warnings))
+}
+
+/// For tests: `Ok(true)` when the fast reader reads `text` exactly as the full parser does,
+/// `Ok(false)` when it leaves it to the full parser, `Err` with both readings when they differ.
+#[cfg(test)]
+pub(crate) fn differs_from_full_parser(text: &str) -> Result<bool, String> {
+    let Some((docs, warnings)) = decode_quick(text) else { return Ok(false) };
+    let mut full = Vec::new();
+    let (full_warnings, error) = decode_full(text, |d| full.push(d));
+    let quick = format!("{docs:#?}\n{warnings:#?}");
+    let full = format!("{full:#?}\n{full_warnings:#?}");
+    match (error, quick == full) {
+        (None, true) => Ok(true),
+        (error, _) => Err(format!("fast: {quick}\nfull: {full}\nfull parser's error: {error:?}")),
+    }
 }
 
 #[derive(Debug)]

@@ -8,7 +8,12 @@ use std::io;
 
 /// Serializes `value` compactly, the way Go's `json.Marshal` does.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut out = Vec::with_capacity(128);
+    with_capacity(value, 512)
+}
+
+/// [`to_string`] into a buffer that starts with room for `capacity` bytes.
+pub fn with_capacity<T: Serialize + ?Sized>(value: &T, capacity: usize) -> String {
+    let mut out = Vec::with_capacity(capacity);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter);
     value.serialize(&mut ser).expect("serializing JSON to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
@@ -50,21 +55,28 @@ impl Formatter for GoFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            let esc = match c {
-                '<' => "\\u003c",
-                '>' => "\\u003e",
-                '&' => "\\u0026",
-                '\u{2028}' => "\\u2028",
-                '\u{2029}' => "\\u2029",
-                _ => continue,
+        // Byte by byte: the text is UTF-8, so E2 80 A8 and E2 80 A9 are exactly U+2028 and
+        // U+2029, and every other byte that matters is ASCII.
+        let bytes = fragment.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            let (esc, len) = match bytes[i] {
+                b'<' => ("\\u003c", 1),
+                b'>' => ("\\u003e", 1),
+                b'&' => ("\\u0026", 1),
+                0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA8]) => ("\\u2028", 3),
+                0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA9]) => ("\\u2029", 3),
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
-            writer.write_all(&fragment.as_bytes()[start..i])?;
+            writer.write_all(&bytes[start..i])?;
             writer.write_all(esc.as_bytes())?;
-            start = i + c.len_utf8();
+            i += len;
+            start = i;
         }
-        writer.write_all(&fragment.as_bytes()[start..])
+        writer.write_all(&bytes[start..])
     }
 }
 
@@ -77,6 +89,9 @@ mod tests {
     fn escapes_html_and_sorts_keys() {
         let v = json!({"b": "<a&b>\u{2028}", "a": 1});
         assert_eq!(to_string(&v), r#"{"a":1,"b":"\u003ca\u0026b\u003e\u2028"}"#);
+        // Only U+2028 and U+2029 among the characters that start with the same bytes.
+        let v = json!("\u{2027}\u{2029}é\u{202a}<😀\u{2028}\"&");
+        assert_eq!(to_string(&v), "\"\u{2027}\\u2029é\u{202a}\\u003c😀\\u2028\\\"\\u0026\"");
     }
 
     #[test]

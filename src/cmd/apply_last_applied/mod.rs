@@ -130,7 +130,12 @@ pub async fn fetch(ctx: &Ctx, sel: Selection<'_>) -> Result<(Client, Vec<Live>),
         for o in loaded.objects {
             let path = resource_path(&o.resource, o.namespace.as_deref(), Some(&o.name));
             let object = loaded.client.get(&path).await.map_err(connect::client_error)?;
-            out.push(Live { resource: o.resource, namespace: o.namespace, name: o.name, object });
+            out.push(Live {
+                resource: std::sync::Arc::unwrap_or_clone(o.resource),
+                namespace: o.namespace,
+                name: o.name,
+                object,
+            });
         }
         return Ok((loaded.client, out));
     }

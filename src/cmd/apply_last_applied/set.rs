@@ -78,7 +78,7 @@ pub async fn run(args: SetArgs, ctx: &Ctx) -> Result<Exit, CliError> {
             continue;
         }
         let live = super::Live {
-            resource: o.resource,
+            resource: std::sync::Arc::unwrap_or_clone(o.resource),
             namespace: o.namespace,
             name: o.name,
             object: live,
