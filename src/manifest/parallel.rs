@@ -61,10 +61,10 @@ fn split_points(text: &str, parts: usize) -> Vec<usize> {
     let mut cuts: Vec<usize> = Vec::new();
     for k in 1..parts {
         let from = (text.len() * k / parts).max(cuts.last().map_or(1, |c| c + 1));
-        if let Some(at) = next_marker(bytes, from) {
-            if cuts.last() != Some(&at) {
-                cuts.push(at);
-            }
+        if let Some(at) = next_marker(bytes, from)
+            && cuts.last() != Some(&at)
+        {
+            cuts.push(at);
         }
     }
     cuts
