@@ -220,7 +220,8 @@ fn io_error(name: &str, e: &std::io::Error) -> ManifestError {
     ManifestError { file: name.to_string(), line: None, column: None, problem: Box::new(problem) }
 }
 
-fn collect_files(
+/// The files `path` names (every manifest file below it when `recursive`, as `-R` reads them).
+pub(crate) fn collect_files(
     path: &Path,
     recursive: bool,
     top: bool,

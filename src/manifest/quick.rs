@@ -343,12 +343,7 @@ impl<'a> Reader<'a, '_> {
                 self.emit(Event::SequenceStart(StructureStyle::Flow, 0, None), no, col + i)?;
                 i = skip_spaces(bytes, i + 1);
                 while bytes.get(i) != Some(&b']') {
-                    i = skip_spaces(bytes, self.flow(text, i, no, col)?);
-                    match bytes.get(i) {
-                        Some(b',') => i = skip_spaces(bytes, i + 1),
-                        Some(b']') => {}
-                        _ => return Err(Unsupported),
-                    }
+                    i = after_item(bytes, skip_spaces(bytes, self.flow(text, i, no, col)?), b']')?;
                 }
                 self.emit(Event::SequenceEnd, no, col + i)?;
                 Ok(i + 1)
@@ -377,11 +372,7 @@ impl<'a> Reader<'a, '_> {
                         }
                         _ => return Err(Unsupported),
                     }
-                    match bytes.get(i) {
-                        Some(b',') => i = skip_spaces(bytes, i + 1),
-                        Some(b'}') => {}
-                        _ => return Err(Unsupported),
-                    }
+                    i = after_item(bytes, i, b'}')?;
                 }
                 self.emit(Event::MappingEnd, no, col + i)?;
                 Ok(i + 1)
@@ -450,6 +441,15 @@ fn starts_plain(bytes: &[u8], flow: bool) -> bool {
     }
 }
 
+/// Past the `,` after a flow item, or at the `close` that ends its collection.
+fn after_item(bytes: &[u8], i: usize, close: u8) -> Step<usize> {
+    match bytes.get(i) {
+        Some(b',') => Ok(skip_spaces(bytes, i + 1)),
+        Some(&b) if b == close => Ok(i),
+        _ => Err(Unsupported),
+    }
+}
+
 fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
     while bytes.get(i) == Some(&b' ') {
         i += 1;
@@ -468,17 +468,12 @@ mod tests {
     use super::super::yaml::differs_from_full_parser;
     use std::path::Path;
 
-    /// Every YAML file under `dir`.
+    /// Every manifest file under `dir`, read as `-R` reads a directory.
     fn yaml_files(dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                yaml_files(&p, out);
-            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                out.extend(std::fs::read_to_string(&p).ok());
-            }
-        }
+        let mut files = Vec::new();
+        super::super::collect_files(dir, true, true, &mut files).unwrap();
+        let yaml = files.iter().filter(|p| p.extension().is_some_and(|x| x != "json"));
+        out.extend(yaml.filter_map(|p| std::fs::read_to_string(p).ok()));
     }
 
     /// Tricky shapes: each is read by the fast reader only if it reads it as the full parser does.
