@@ -1,11 +1,13 @@
 //! A fast reader for the block YAML that manifests are nearly always written in: `key: value`
-//! mappings and `- item` sequences by indentation, one-line plain and quoted scalars, one-line
-//! flow collections (`{app: web}`, `[a, b]`), comments, and `---` between documents.
+//! mappings and `- item` sequences by indentation, one-line plain and quoted scalars, literal
+//! blocks (`|`), one-line flow collections (`{app: web}`, `[a, b]`), comments, and `---`
+//! between documents.
 //!
 //! It hands [`super::yaml`]'s tree builder the same events, at the same positions, as the full
 //! parser (granit-parser) would, so that values, errors and warnings stay the full parser's.
-//! Anything else — multi-line or block scalars, escapes, anchors, tags, tabs, non-ASCII text,
-//! directives, anything invalid — makes it give up, and the full parser reads the stream.
+//! Anything else — multi-line plain or quoted scalars, folded blocks, escapes, anchors, tags,
+//! tabs, non-ASCII text, directives, anything invalid — makes it give up, and the full parser
+//! reads the stream.
 
 use granit_parser::{Event, Marker, ScalarStyle, Span, StructureStyle};
 use std::borrow::Cow;
@@ -78,14 +80,25 @@ impl<'a> Reader<'a, '_> {
         Ok(line)
     }
 
+    /// The line at the read position, without its line break, and whether one ends it.
+    fn raw_line(&self) -> Option<(&'a str, bool)> {
+        let tail = self.text.get(self.pos..).filter(|t| !t.is_empty())?;
+        Some(match tail.find('\n') {
+            Some(end) => (&tail[..end], true),
+            None => (tail, false),
+        })
+    }
+
+    /// Moves past the line [`Self::raw_line`] gave.
+    fn advance(&mut self, raw: &str) {
+        self.pos += raw.len() + 1;
+        self.line += 1;
+    }
+
     fn read_line(&mut self) -> Step<Option<Line<'a>>> {
-        while self.pos < self.text.len() {
-            let rest = &self.text[self.pos..];
-            let end = rest.find('\n').unwrap_or(rest.len());
-            let raw = &rest[..end];
+        while let Some((raw, _)) = self.raw_line() {
             let no = self.line;
-            self.pos += (end + 1).min(rest.len());
-            self.line += 1;
+            self.advance(raw);
             let content = raw.trim_start_matches(' ');
             if content.is_empty() || content.starts_with('#') {
                 continue;
@@ -258,10 +271,7 @@ impl<'a> Reader<'a, '_> {
         }
         let (mut indent, mut lines, mut trailing, mut first) = (0, 0, 0, 0);
         let mut value = String::new();
-        while self.pos < self.text.len() {
-            let tail = &self.text[self.pos..];
-            let end = tail.find('\n').unwrap_or(tail.len());
-            let raw = &tail[..end];
+        while let Some((raw, broken)) = self.raw_line() {
             let spaces = raw.len() - raw.trim_start_matches(' ').len();
             if lines == 0 {
                 // The first line sets the indentation; a leading empty line is left to the
@@ -285,11 +295,10 @@ impl<'a> Reader<'a, '_> {
             }
             // A block that runs into the end of the input without a line break is left to
             // the full parser.
-            if end == tail.len() {
+            if !broken {
                 return Err(Unsupported);
             }
-            self.pos += end + 1;
-            self.line += 1;
+            self.advance(raw);
         }
         if lines == 0 {
             return Err(Unsupported);
@@ -360,17 +369,13 @@ impl<'a> Reader<'a, '_> {
                         return Err(Unsupported);
                     }
                     let colon = i;
-                    i += 1;
+                    if !matches!(bytes.get(i + 1), Some(b' ' | b',' | b'}')) {
+                        return Err(Unsupported);
+                    }
+                    i = skip_spaces(bytes, i + 1);
                     match bytes.get(i) {
                         Some(b',' | b'}') => self.null(no, col + colon)?,
-                        Some(b' ') => {
-                            i = skip_spaces(bytes, i);
-                            match bytes.get(i) {
-                                Some(b',' | b'}') => self.null(no, col + colon)?,
-                                _ => i = skip_spaces(bytes, self.flow(text, i, no, col)?),
-                            }
-                        }
-                        _ => return Err(Unsupported),
+                        _ => i = skip_spaces(bytes, self.flow(text, i, no, col)?),
                     }
                     i = after_item(bytes, i, b'}')?;
                 }
